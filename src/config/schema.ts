@@ -1,0 +1,164 @@
+import { z } from 'zod';
+
+/**
+ * The configuration schema: one place for every key of `lockout.config.yaml`.
+ * Adding a key = adding it here with a default (and, if it has an env var or flag, a row in `settings` below).
+ * Objects are strict so a misspelt key is reported with its path and line instead of being ignored.
+ */
+
+const level = z.enum(['low', 'medium', 'high']);
+
+export const integrationSchema = z.strictObject({
+  name: z.string().min(1),
+  users: z.array(z.string()).default([]),
+  connectedApps: z.array(z.string()).default([]),
+  remoteSites: z.array(z.string()).default([]),
+  namedCredentials: z.array(z.string()).default([]),
+  flows: z.array(z.string()).default([]),
+  objects: z.array(z.string()).default([]),
+});
+
+export const configSchema = z.strictObject({
+  /** Evidence database path (relative to the working directory). */
+  db: z.string().min(1).default('.lockout/lockout.db'),
+  /** Who is acting, recorded in every evidence entry. Default: the OS user. */
+  actor: z.string().min(1).optional(),
+
+  org: z
+    .strictObject({
+      instanceUrl: z.url().optional(),
+      loginUrl: z.url().default('https://login.salesforce.com'),
+      apiVersion: z
+        .string()
+        .regex(/^\d+\.0$/, 'an API version such as "62.0"')
+        .default('62.0'),
+      targetOrg: z.string().optional(),
+      /** Percent of the remaining daily API calls one command may use. */
+      apiBudget: z.number().gt(0).max(100).default(10),
+    })
+    .prefault({}),
+
+  scan: z
+    .strictObject({
+      thresholds: z
+        .strictObject({
+          low: z.number().min(0).max(1).default(0.35),
+          medium: z.number().min(0).max(1).default(0.6),
+          high: z.number().min(0).max(1).default(0.85),
+        })
+        .prefault({}),
+      /** Extra field-to-role mappings, e.g. `Partner_Email__c: email`. */
+      fields: z.record(z.string(), z.string()).default({}),
+      /** Rule ids to switch off. */
+      disable: z.array(z.string()).default([]),
+      failOn: level.optional(),
+    })
+    .prefault({}),
+
+  integrations: z.array(integrationSchema).default([]),
+
+  protect: z
+    .strictObject({
+      /** Usernames that are never frozen (break-glass admins). The running user is always protected. */
+      users: z.array(z.string()).default([]),
+      /** Account Ids (or names) whose records are only ever planned for manual review. */
+      accounts: z.array(z.string()).default([]),
+    })
+    .prefault({}),
+
+  thresholds: z
+    .strictObject({
+      isolate: z
+        .strictObject({
+          maxUsers: z.number().int().min(0).default(5),
+          maxApps: z.number().int().min(0).default(3),
+          /** `scan --isolate-on`: isolate automatically only at or above this level. */
+          autoIsolateLevel: level.default('high'),
+        })
+        .prefault({}),
+      rollback: z
+        .strictObject({
+          /** Records a rollback may change without `--approved-by`. */
+          maxRecords: z.number().int().min(0).default(500),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+
+  /** Static facts for the regulator report. */
+  controller: z
+    .strictObject({
+      name: z.string().optional(),
+      establishment: z.string().optional(),
+      address: z.string().optional(),
+      leadSupervisoryAuthority: z.string().optional(),
+      dpo: z
+        .strictObject({ name: z.string().optional(), email: z.string().optional(), phone: z.string().optional() })
+        .prefault({}),
+      processingActivities: z.array(z.string()).default([]),
+    })
+    .prefault({}),
+
+  playbooks: z.strictObject({ dir: z.string().optional() }).prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type Integration = z.infer<typeof integrationSchema>;
+
+/** A config key that can also be set by an environment variable and/or a global flag. */
+export interface Setting {
+  /** Dotted path in the config, or null for variables that are not config keys. */
+  path: string | null;
+  env?: string;
+  flag?: string;
+  /** The value is a number (env and flag strings are converted). */
+  number?: boolean;
+  /** Never printed: `config show` and errors redact it. */
+  secret?: boolean;
+  help: string;
+}
+
+/**
+ * Every environment variable lockout reads, in one table (shown by `lockout help environment`).
+ * Precedence for keys that have several sources: flag > env > config file > default.
+ */
+export const settings: readonly Setting[] = [
+  { path: null, env: 'LOCKOUT_CONFIG', flag: '--config', help: 'config file (default: ./lockout.config.yaml)' },
+  { path: 'db', env: 'LOCKOUT_DB', flag: '--db', help: 'evidence database (default: .lockout/lockout.db)' },
+  {
+    path: 'actor',
+    env: 'LOCKOUT_ACTOR',
+    flag: '--actor',
+    help: 'who is acting, recorded in evidence (default: OS user)',
+  },
+  {
+    path: null,
+    env: 'LOCKOUT_INCIDENT',
+    flag: '--incident',
+    help: 'incident to attach evidence to (default: current)',
+  },
+  { path: null, env: 'NO_COLOR', flag: '--no-color', help: 'any value turns colour off' },
+  { path: null, env: 'LOCKOUT_DEBUG', help: '1 prints stack traces for errors' },
+  { path: 'org.instanceUrl', env: 'SF_INSTANCE_URL', flag: '--instance-url', help: 'org instance URL' },
+  { path: null, env: 'SF_ACCESS_TOKEN', flag: '--access-token', secret: true, help: 'access token (never stored)' },
+  {
+    path: 'org.targetOrg',
+    env: 'SF_TARGET_ORG',
+    flag: '--target-org',
+    help: 'alias or username of a Salesforce CLI login',
+  },
+  { path: 'org.loginUrl', env: 'SF_LOGIN_URL', flag: '--login-url', help: 'OAuth2 login URL' },
+  { path: 'org.apiVersion', env: 'SF_API_VERSION', flag: '--api-version', help: 'API version (default 62.0)' },
+  {
+    path: 'org.apiBudget',
+    env: 'LOCKOUT_API_BUDGET',
+    flag: '--api-budget',
+    number: true,
+    help: 'percent of remaining daily API calls a command may use',
+  },
+  { path: null, env: 'SF_USERNAME', help: 'username for OAuth2 password or JWT login' },
+  { path: null, env: 'SF_PASSWORD', secret: true, help: 'password for OAuth2 password login (never stored)' },
+  { path: null, env: 'SF_CLIENT_ID', help: 'connected app consumer key' },
+  { path: null, env: 'SF_CLIENT_SECRET', secret: true, help: 'connected app consumer secret (never stored)' },
+  { path: null, env: 'SF_JWT_KEY_FILE', help: 'private key file for JWT bearer login' },
+];

@@ -1,0 +1,30 @@
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { UsageError } from '../errors.js';
+
+/**
+ * Write a file atomically: a temporary file in the same directory, fsync, then rename.
+ * A failure leaves the destination untouched. `flag` names the option in the error.
+ */
+export function writeFileAtomic(
+  file: string,
+  data: string | Buffer,
+  opts: { mode?: number; flag?: string } = {},
+): void {
+  const dest = path.resolve(file);
+  const tmp = path.join(path.dirname(dest), `.${path.basename(dest)}.${randomBytes(6).toString('hex')}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'wx', opts.mode ?? 0o644);
+    writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, dest);
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw new UsageError(`${opts.flag ?? 'output'}: cannot write ${dest}: ${(e as Error).message}`, { cause: e });
+  }
+}
