@@ -94,7 +94,7 @@ function migrate(db: DB, migrations: readonly Migration[]): void {
       });
     }
     for (const m of migrations.slice(current)) {
-      db.exec(m.sql);
+      if (m.sql.trim()) db.exec(m.sql);
       db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)').run(
         m.version,
         m.name,

@@ -32,4 +32,12 @@ export const migrations: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'evidence is append-only: DELETE refused'); END;
     `,
   },
+  // Reserved slots, one per module, so that modules built at the same time never take the same number.
+  // Each owner replaces its own `sql` (and name); an unused slot stays a no-op.
+  { version: 2, name: 'scan (reserved)', sql: '' },
+  { version: 3, name: 'org (reserved)', sql: '' },
+  { version: 4, name: 'isolate (reserved)', sql: '' },
+  { version: 5, name: 'snapshot and rollback (reserved)', sql: '' },
+  { version: 6, name: 'report (reserved)', sql: '' },
+  { version: 7, name: 'playbook (reserved)', sql: '' },
 ];
