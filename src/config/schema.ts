@@ -85,17 +85,55 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
 
-  /** Static facts for the regulator report. */
+  /** Static facts for the regulator report (`lockout report`); everything else comes from the evidence log. */
   controller: z
     .strictObject({
+      /** Legal entity name. */
       name: z.string().optional(),
+      /** Company registration number (SIREN, CRO, Companies House number, ...). */
+      registrationNumber: z.string().optional(),
+      /** Main establishment (Art. 4(16)), e.g. "Dublin, IE". */
       establishment: z.string().optional(),
       address: z.string().optional(),
+      /** Legal representative (CNIL asks for one besides the contact person). */
+      legalRepresentative: z.string().optional(),
       leadSupervisoryAuthority: z.string().optional(),
+      /** Other authorities for NIS2 / DORA notices, by name. */
+      csirt: z.string().optional(),
+      competentAuthority: z.string().optional(),
       dpo: z
         .strictObject({ name: z.string().optional(), email: z.string().optional(), phone: z.string().optional() })
         .prefault({}),
+      /** Contact point when it is not the DPO (Art. 33(3)(b)). */
+      contact: z
+        .strictObject({ name: z.string().optional(), email: z.string().optional(), phone: z.string().optional() })
+        .prefault({}),
+      /** Art. 30 record-of-processing entries the affected data belongs to: "id" or "id: description". */
       processingActivities: z.array(z.string()).default([]),
+      /** Which incident-reporting regimes apply to this controller. */
+      sectors: z
+        .strictObject({
+          nis2: z.boolean().default(false),
+          /** NIS2 entity class, when in scope. */
+          nis2Entity: z.enum(['essential', 'important']).optional(),
+          dora: z.boolean().default(false),
+        })
+        .prefault({}),
+      /** Staff involvement and training (ICO form), as a standing statement. */
+      staffTraining: z.string().optional(),
+      /** Notification deadlines; configurable because the law may change (Digital Omnibus proposal). */
+      deadlines: z
+        .strictObject({
+          gdprHours: z.number().positive().default(72),
+          nis2EarlyWarningHours: z.number().positive().default(24),
+          nis2NotificationHours: z.number().positive().default(72),
+          nis2FinalMonths: z.number().int().positive().default(1),
+          doraInitialAfterClassificationHours: z.number().positive().default(4),
+          doraInitialHours: z.number().positive().default(24),
+          doraIntermediateHours: z.number().positive().default(72),
+          doraFinalMonths: z.number().int().positive().default(1),
+        })
+        .prefault({}),
     })
     .prefault({}),
 

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
@@ -42,10 +42,15 @@ export function openDatabase(file: string, opts: OpenOptions): DB {
 
   const createdDirs = exists ? [] : missingDirs(path.dirname(dbPath));
   let db: DB | undefined;
+  const made: string[] = [];
   try {
     if (!exists) {
-      for (const d of createdDirs) mkdirSync(d, { mode: 0o700 });
+      for (const d of createdDirs) {
+        mkdirSync(d, { mode: 0o700 });
+        made.push(d);
+      }
       closeSync(openSync(dbPath, 'wx', 0o600));
+      made.push(dbPath);
     }
     db = new Database(dbPath);
     db.pragma('journal_mode = WAL');
@@ -57,9 +62,15 @@ export function openDatabase(file: string, opts: OpenOptions): DB {
     return db;
   } catch (e) {
     db?.close();
-    if (!exists) {
-      for (const f of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`]) rmSync(f, { force: true });
-      for (const d of [...createdDirs].reverse()) rmSync(d, { recursive: false, force: true });
+    // Remove exactly what this call created, newest first; best effort, the original error is what matters.
+    if (made.includes(dbPath)) made.push(`${dbPath}-wal`, `${dbPath}-shm`);
+    for (const p of made.reverse()) {
+      try {
+        if (createdDirs.includes(p)) rmdirSync(p);
+        else rmSync(p, { force: true });
+      } catch {
+        /* already gone or not ours to remove */
+      }
     }
     if (e instanceof UsageError) throw e;
     const err = e as NodeJS.ErrnoException;
