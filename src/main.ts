@@ -42,8 +42,6 @@ const errorClasses: readonly [abstract new (...args: never[]) => Error, number][
 
 export const exitCodeFor = (e: unknown): number => errorClasses.find(([T]) => e instanceof T)?.[1] ?? 70;
 
-export const ISSUES_URL = 'https://github.com/lockout-dev/lockout/issues';
-
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
@@ -110,8 +108,10 @@ function report(deps: ContextDeps, e: unknown, code: number): void {
   if (code === 70) {
     const message = e instanceof Error ? e.message : String(e);
     err.write(redact(`lockout: internal error: ${message}\n`));
-    err.write(`  this is a bug in lockout ${version()}: please report it at ${ISSUES_URL}\n`);
-    err.write('  with the output of the same command run with LOCKOUT_DEBUG=1\n');
+    err.write(
+      `  this is a bug in lockout ${version()}: please report it to the lockout maintainers (CONTRIBUTING.md)\n`,
+    );
+    err.write('  with the command and the output of the same command run with LOCKOUT_DEBUG=1\n');
   } else {
     const le = e as LockoutError;
     err.write(redact(`lockout: ${le.message}\n`));

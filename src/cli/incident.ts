@@ -11,6 +11,7 @@ import {
   useIncident,
 } from '../incident/service.js';
 import type { Incident } from '../incident/model.js';
+import { registerAssess } from './incident-assess.js';
 
 const INCIDENT_ID = /^INC-\d{4}-\d{4,}$/;
 
@@ -103,6 +104,8 @@ export function registerIncident(program: Command, ctxFor: (cmd: Command) => Con
       const ctx = ctxFor(cmd);
       emit(ctx, closeIncident(ctx, id, flags.summary), (i) => `closed ${i.id}`);
     });
+
+  registerAssess(incident, ctxFor);
 
   incident
     .command('use')

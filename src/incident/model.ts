@@ -3,7 +3,13 @@ import type { Store } from '../store/evidence.js';
 import { UsageError } from '../errors.js';
 
 /** Evidence kinds that make up an incident's own record. Everything about an incident lives in the log. */
-export const INCIDENT_KINDS = ['incident.opened', 'incident.noted', 'incident.selected', 'incident.closed'] as const;
+export const INCIDENT_KINDS = [
+  'incident.opened',
+  'incident.noted',
+  'incident.assessed',
+  'incident.selected',
+  'incident.closed',
+] as const;
 
 export interface IncidentNote {
   seq: number;

@@ -241,3 +241,33 @@ describe('audit', () => {
     expect(entries.map((e) => e.kind)).toEqual(['incident.opened', 'incident.noted', 'incident.noted']);
   });
 });
+
+describe('internal errors', () => {
+  it('exit 70 with one message and where to report it; the stack only with LOCKOUT_DEBUG=1', async () => {
+    const { main } = await import('../../src/main.js');
+    const { PassThrough, Readable, Writable } = await import('node:stream');
+    const run = async (env: Record<string, string>) => {
+      const broken = new Writable({
+        write() {
+          throw new TypeError('stdout exploded');
+        },
+      });
+      const err = new PassThrough();
+      let stderr = '';
+      err.on('data', (c: Buffer) => (stderr += c.toString()));
+      const code = await main(['help', 'exit-codes'], {
+        io: { in: Readable.from([]), out: broken, err, isTTY: { in: false, out: false, err: false }, color: false },
+        env,
+        cwd: tempDir(),
+      });
+      return { code, stderr };
+    };
+    const plain = await run({});
+    expect(plain.code).toBe(70);
+    expect(plain.stderr).toMatch(/^lockout: internal error: stdout exploded\n/);
+    expect(plain.stderr).toContain('report it');
+    expect(plain.stderr).not.toContain('    at ');
+    const debug = await run({ LOCKOUT_DEBUG: '1' });
+    expect(debug.stderr).toContain('    at ');
+  });
+});
