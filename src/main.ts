@@ -8,6 +8,15 @@ import { registerIncident } from './cli/incident.js';
 import { registerAudit } from './cli/audit.js';
 import { registerConfig } from './cli/config.js';
 import { registerHelp } from './cli/help.js';
+import { registerReport } from './cli/report.js';
+import { registerPlaybook } from './cli/playbook.js';
+import { registerOrg } from './cli/org.js';
+import { registerIsolate } from './cli/isolate.js';
+import { registerSnapshot } from './cli/snapshot.js';
+import { registerVerify } from './cli/verify.js';
+import { registerManifest } from './cli/manifest.js';
+import { registerRollback } from './cli/rollback.js';
+import { registerEmulator } from './cli/emulator.js';
 
 /** The exit-code table: the one place errors become exit codes (architecture.md). */
 export const EXIT_CODES = [
@@ -89,6 +98,15 @@ export function buildProgram(deps: ContextDeps, contexts: Context[] = []): Comma
   registerIncident(program, ctxFor);
   registerAudit(program, ctxFor);
   registerConfig(program, ctxFor);
+  registerReport(program, ctxFor);
+  registerPlaybook(program, ctxFor);
+  registerOrg(program, ctxFor);
+  registerIsolate(program, ctxFor);
+  registerSnapshot(program, ctxFor);
+  registerVerify(program, ctxFor);
+  registerManifest(program, ctxFor);
+  registerRollback(program, ctxFor);
+  registerEmulator(program, ctxFor);
   registerHelp(program, ctxFor, EXIT_CODES);
 
   // Every subcommand: same error handling and output routing as the root.

@@ -35,6 +35,8 @@ export const configSchema = z.strictObject({
       targetOrg: z.string().optional(),
       /** Percent of the remaining daily API calls one command may use. */
       apiBudget: z.number().gt(0).max(100).default(10),
+      /** `scan --org` reads through Bulk API 2.0 above this many records, through REST query below. */
+      bulkThreshold: z.number().int().min(0).default(10000),
     })
     .prefault({}),
 
@@ -138,6 +140,25 @@ export const configSchema = z.strictObject({
     .prefault({}),
 
   playbooks: z.strictObject({ dir: z.string().optional() }).prefault({}),
+
+  /** `lockout rollback`: how created records are quarantined and when writes switch to Bulk 2.0. */
+  rollback: z
+    .strictObject({
+      /** `--strategy quarantine`: a field set to a value and/or a new owner, instead of deleting. */
+      quarantine: z
+        .strictObject({
+          field: z.string().min(1).optional(),
+          value: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+          /** User or queue Id that takes ownership of quarantined records. */
+          owner: z.string().min(15).max(18).optional(),
+        })
+        .prefault({}),
+      /** Writes of at least this many records per object and operation go through Bulk API 2.0 ingest. */
+      bulkThreshold: z.number().int().min(1).default(2000),
+      /** Rounds of resending records that failed with UNABLE_TO_LOCK_ROW after the client's own retries. */
+      lockRetries: z.number().int().min(0).max(10).default(2),
+    })
+    .prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -199,4 +220,9 @@ export const settings: readonly Setting[] = [
   { path: null, env: 'SF_CLIENT_ID', help: 'connected app consumer key' },
   { path: null, env: 'SF_CLIENT_SECRET', secret: true, help: 'connected app consumer secret (never stored)' },
   { path: null, env: 'SF_JWT_KEY_FILE', help: 'private key file for JWT bearer login' },
+  {
+    path: null,
+    env: 'LOCKOUT_SF_BIN',
+    help: 'Salesforce CLI used by --target-org (default: sf on PATH). Org login precedence: --instance-url + --access-token > SF_INSTANCE_URL + SF_ACCESS_TOKEN > --target-org > SF_USERNAME + SF_PASSWORD (OAuth2) > SF_JWT_KEY_FILE (JWT)',
+  },
 ];

@@ -1,20 +1,18 @@
-/*
- * Fault injection (--faults, POST /__emulator/faults). A rule matches a method and a path glob and either
- * answers the whole request with an HTTP status (request fault), or fails individual records with a
- * per-record statusCode such as UNABLE_TO_LOCK_ROW (record fault), and/or adds latency.
- *
- * Spec string: rules separated by ';' or newlines; each rule is `[METHOD] <path-glob> key=value...`:
- *   status=<http>      answer with this status and the doc's body for it (503 SERVER_UNAVAILABLE, 401 ...)
- *   error=<CODE>       with status: the errorCode of the body; without status: a per-record error
- *   message=<text>     override the message (use %20 for spaces)
- *   times=<n>          only the next n matching calls (records, for record faults); default unlimited
- *   rate=<0..1|n%>     fail this fraction of matching calls/records (deterministic PRNG); default 1
- *   latency=<ms>       delay matching responses
- * The glob uses `*` for any characters and is matched against the path without the query string; a glob not
- * starting with '/' or '*' matches a path suffix after a '/'. Example:
- *   "GET */query* status=503 times=1; PATCH */composite/sobjects error=UNABLE_TO_LOCK_ROW rate=0.3; * * latency=20"
- * A JSON array of FaultRuleInput objects is accepted too.
- */
+// Fault injection (--faults, POST /__emulator/faults). A rule matches a method and a path glob and either
+// answers the whole request with an HTTP status (request fault), or fails individual records with a
+// per-record statusCode such as UNABLE_TO_LOCK_ROW (record fault), and/or adds latency.
+//
+// Spec string: rules separated by ';' or newlines; each rule is `[METHOD] <path-glob> key=value...`:
+//   status=<http>      answer with this status and the doc's body for it (503 SERVER_UNAVAILABLE, 401 ...)
+//   error=<CODE>       with status: the errorCode of the body; without status: a per-record error
+//   message=<text>     override the message (use %20 for spaces)
+//   times=<n>          only the next n matching calls (records, for record faults); default unlimited
+//   rate=<0..1|n%>     fail this fraction of matching calls/records (deterministic PRNG); default 1
+//   latency=<ms>       delay matching responses
+// The glob uses `*` for any characters and is matched against the path without the query string; a glob not
+// starting with '/' or '*' matches a path suffix after a '/'. Example:
+//   "GET */query* status=503 times=1; PATCH */composite/sobjects error=UNABLE_TO_LOCK_ROW rate=0.3; * * latency=20"
+// A JSON array of FaultRuleInput objects is accepted too.
 
 export interface FaultRuleInput {
   method?: string;
@@ -103,7 +101,7 @@ export function parseFaultSpec(spec: string): FaultRuleInput[] {
     .map((rule) => {
       const toks = rule.split(/\s+/);
       const out: FaultRuleInput = { path: '*' };
-      if (/^(GET|POST|PUT|PATCH|DELETE|HEAD|\*)$/i.test(toks[0] ?? '') && toks.length > 1) {
+      if (/^(GET|POST|PUT|PATCH|DELETE|HEAD|\*)$/i.test(toks[0] ?? '') && toks.length > 1 && !toks[1]!.includes('=')) {
         out.method = toks.shift()!.toUpperCase();
       }
       const p = toks.shift();

@@ -83,8 +83,15 @@ const BUILTIN: Record<string, [string | null, string, Partial<ObjectDef>?]> = {
     '0PS',
     'Name:string, Label:string, IsOwnedByProfile:boolean, ProfileId:reference(Profile), PermissionsApiEnabled:boolean, PermissionsApiUserOnly:boolean, PermissionsModifyAllData:boolean, Description:string',
   ],
-  PermissionSetAssignment: ['0Pa', 'AssigneeId:reference(User), PermissionSetId:reference(PermissionSet), IsActive:boolean'],
-  UserLogin: ['0Yw', 'UserId:reference(User)!, IsFrozen:boolean, IsPasswordLocked:boolean!', { createable: false, deletable: false }],
+  PermissionSetAssignment: [
+    '0Pa',
+    'AssigneeId:reference(User), PermissionSetId:reference(PermissionSet), IsActive:boolean',
+  ],
+  UserLogin: [
+    '0Yw',
+    'UserId:reference(User)!, IsFrozen:boolean, IsPasswordLocked:boolean!',
+    { createable: false, deletable: false },
+  ],
   LoginHistory: [
     '0Ya',
     'UserId:reference(User), LoginTime:datetime, LoginType:string, SourceIp:string, Status:string, Application:string, Browser:string, Platform:string, LoginUrl:string, AuthenticationServiceId:string',
@@ -146,7 +153,12 @@ const BUILTIN: Record<string, [string | null, string, Partial<ObjectDef>?]> = {
 };
 
 /** Plural child-relationship names where a simple "s" is wrong. */
-const PLURAL: Record<string, string> = { Opportunity: 'Opportunities', Case: 'Cases', Task: 'Tasks', Activity: 'Activities' };
+const PLURAL: Record<string, string> = {
+  Opportunity: 'Opportunities',
+  Case: 'Cases',
+  Task: 'Tasks',
+  Activity: 'Activities',
+};
 
 export const HISTORY_PREFIX = '017';
 
@@ -199,7 +211,12 @@ function parseFields(dsl: string): FieldDef[] {
     });
 }
 
-export function makeObject(name: string, keyPrefix: string | null, fields: FieldDef[], opts: Partial<ObjectDef> = {}): ObjectDef {
+export function makeObject(
+  name: string,
+  keyPrefix: string | null,
+  fields: FieldDef[],
+  opts: Partial<ObjectDef> = {},
+): ObjectDef {
   const map = new Map<string, FieldDef>();
   for (const f of [...parseFields(SYSTEM_FIELDS), ...fields]) map.set(f.name.toLowerCase(), f);
   const lbl = label(name);
@@ -239,7 +256,10 @@ export function historyObject(type: string): ObjectDef {
     name,
     HISTORY_PREFIX,
     [
-      makeField(parentField, 'reference', { referenceTo: [type], relationshipName: parentField === 'ParentId' ? 'Parent' : type }),
+      makeField(parentField, 'reference', {
+        referenceTo: [type],
+        relationshipName: parentField === 'ParentId' ? 'Parent' : type,
+      }),
       makeField('Field', 'picklist'),
       makeField('DataType', 'picklist'),
       makeField('OldValue', 'anyType', { filterable: false }),

@@ -48,6 +48,8 @@ export interface WriteOpts {
   userId: string;
   /** Seeds and internal side effects: no createable/updateable/required checks, keep given audit fields. */
   system?: boolean;
+  /** Use this Id (system writes only: seeds pre-assign Ids so records can refer to each other). */
+  id?: string;
 }
 
 export interface TokenInfo {
@@ -63,8 +65,7 @@ export interface TokenInfo {
 }
 
 export type AuthResult =
-  | { ok: true; user: Rec; token: TokenInfo }
-  | { ok: false; reason: 'invalid' | 'frozen' | 'inactive' };
+  { ok: true; user: Rec; token: TokenInfo } | { ok: false; reason: 'invalid' | 'frozen' | 'inactive' };
 
 export interface EmulatorOptions {
   instanceUrl: string;
@@ -75,7 +76,7 @@ export interface EmulatorOptions {
   minApiVersion: number;
   maxApiVersion: number;
   /** Accept client ids not listed in `oauthClients`. */
-  oauthClients: { clientId: string; clientSecret?: string; appName: string; certificate?: string }[];
+  oauthClients: { clientId: string; clientSecret?: string; appName: string; certificate?: string; runAs?: string }[];
 }
 
 const HISTORY_DATATYPE: Partial<Record<FieldType, string>> = {
@@ -120,6 +121,8 @@ export class OrgState {
   };
   orgId = '';
   private listeners: (() => void)[] = [];
+  /** Undo steps of the open transaction (allOrNone writes), or null. */
+  private journal: (() => void)[] | null = null;
   private customPrefix = 0;
 
   constructor() {
@@ -137,6 +140,31 @@ export class OrgState {
   /** Tell listeners (persistence) that something changed. */
   changed(): void {
     for (const fn of this.listeners) fn();
+  }
+
+  /** Start recording undo steps (allOrNone): `rollback()` undoes every write since, `commit()` keeps them. */
+  begin(): void {
+    this.journal = [];
+  }
+
+  commit(): void {
+    this.journal = null;
+  }
+
+  rollback(): void {
+    const j = this.journal ?? [];
+    this.journal = null;
+    for (let i = j.length - 1; i >= 0; i--) j[i]!();
+    this.changed();
+  }
+
+  private snapshotFor(rec: Rec): void {
+    if (!this.journal) return;
+    const copy = { ...rec };
+    this.journal.push(() => {
+      for (const k of Object.keys(rec)) delete rec[k];
+      Object.assign(rec, copy);
+    });
   }
 
   // ---------------------------------------------------------------- schema
@@ -165,7 +193,10 @@ export class OrgState {
 
   /** Define an object with inferred fields if it does not exist yet (seeds, custom objects). */
   ensureObject(type: string): ObjectDef {
-    return this.object(type) ?? this.defineObject(makeObject(type, this.nextCustomPrefix(), [], { custom: type.endsWith('__c') }));
+    return (
+      this.object(type) ??
+      this.defineObject(makeObject(type, this.nextCustomPrefix(), [], { custom: type.endsWith('__c') }))
+    );
   }
 
   /** Add a field inferred from a value when the object lacks it (seed loading only). */
@@ -299,7 +330,8 @@ export class OrgState {
       case 'reference':
       case 'id': {
         const id = normalizeId(v);
-        if (!id) throw new RecordError('MALFORMED_ID', `${f.label}: id value of incorrect type: ${String(v)}`, [f.name]);
+        if (!id)
+          throw new RecordError('MALFORMED_ID', `${f.label}: id value of incorrect type: ${String(v)}`, [f.name]);
         if (!system && f.referenceTo.length && !this.findById(id)) {
           throw new RecordError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', [f.name]);
         }
@@ -351,7 +383,8 @@ export class OrgState {
 
   private derive(def: ObjectDef, rec: Rec): void {
     if (def.fields.has('firstname') && def.fields.has('lastname') && def.fields.has('name')) {
-      rec.Name = [rec.FirstName, rec.LastName].filter((x) => x !== null && x !== undefined && x !== '').join(' ') || null;
+      rec.Name =
+        [rec.FirstName, rec.LastName].filter((x) => x !== null && x !== undefined && x !== '').join(' ') || null;
     }
   }
 
@@ -369,23 +402,27 @@ export class OrgState {
       throw new RecordError('INVALID_TYPE', `entity type ${def.name} does not support insert`, [], 400);
     }
     const now = formatDateTime(this.now());
-    const id = def.name === 'OauthToken' ? null : this.newId(def.name);
+    const id = def.name === 'OauthToken' ? null : opts.system && opts.id ? opts.id : this.newId(def.name);
     const rec: Rec = { Id: id, IsDeleted: false };
     for (const f of def.fields.values()) if (!(f.name in rec)) rec[f.name] = f.type === 'boolean' ? false : null;
+    if (def.name === 'User') Object.assign(rec, { IsActive: true, UserType: 'Standard' });
     this.apply(def, rec, fields, 'create', !!opts.system);
     // Audit fields: a system write may carry its own (seeded history), else the acting user and now.
     const keep = (k: string) => opts.system && fields[k] !== undefined && fields[k] !== null;
     if (!keep('CreatedDate')) rec.CreatedDate = now;
-    if (!keep('LastModifiedDate')) rec.LastModifiedDate = rec.CreatedDate;
-    if (!keep('SystemModstamp')) rec.SystemModstamp = rec.LastModifiedDate;
+    if (!keep('LastModifiedDate')) rec.LastModifiedDate = rec.CreatedDate ?? now;
+    if (!keep('SystemModstamp')) rec.SystemModstamp = rec.LastModifiedDate ?? now;
     if (!keep('CreatedById')) rec.CreatedById = opts.userId || null;
-    if (!keep('LastModifiedById')) rec.LastModifiedById = rec.CreatedById;
+    if (!keep('LastModifiedById')) rec.LastModifiedById = rec.CreatedById ?? null;
     if ('OwnerId' in rec && rec.OwnerId === null) rec.OwnerId = opts.userId || null;
-    if (def.name === 'Case' && rec.CaseNumber === null) rec.CaseNumber = String(this.bump('CaseNumber')).padStart(8, '0');
+    if (def.name === 'Case' && rec.CaseNumber === null)
+      rec.CaseNumber = String(this.bump('CaseNumber')).padStart(8, '0');
     this.derive(def, rec);
     if (!opts.system) this.checkRequired(def, rec);
     const key = id ?? String(rec.DeleteToken ?? this.bump('OauthToken'));
-    this.table(def.name).set(key, rec);
+    const table = this.table(def.name);
+    table.set(key, rec);
+    this.journal?.push(() => table.delete(key));
     this.afterInsert(def, rec, opts);
     this.changed();
     return rec;
@@ -399,10 +436,15 @@ export class OrgState {
 
   private afterInsert(def: ObjectDef, rec: Rec, opts: WriteOpts): void {
     if (def.name === 'User' && rec.Id && !this.records('UserLogin').some((l) => l.UserId === rec.Id)) {
-      this.insert('UserLogin', { UserId: rec.Id, IsFrozen: false, IsPasswordLocked: false }, { userId: opts.userId, system: true });
+      this.insert(
+        'UserLogin',
+        { UserId: rec.Id, IsFrozen: false, IsPasswordLocked: false },
+        { userId: opts.userId, system: true },
+      );
     }
     const tracked = this.historyTracking.get(def.name);
-    if (tracked && rec.Id) this.writeHistory(def, rec.Id, [['created', null, null]], opts.userId, rec.CreatedDate as string);
+    if (tracked && typeof rec.Id === 'string')
+      this.writeHistory(def, rec.Id, [['created', null, null]], opts.userId, rec.CreatedDate as string);
   }
 
   /** Update fields of a live record. Throws RecordError ENTITY_IS_DELETED / NOT_FOUND style errors. */
@@ -413,6 +455,7 @@ export class OrgState {
       throw new RecordError('INVALID_TYPE', `entity type ${def.name} does not support update`, [], 400);
     }
     const copy = { ...rec };
+    this.snapshotFor(rec);
     let changes: Map<string, Value>;
     try {
       changes = this.apply(def, rec, fields, 'update', !!opts.system);
@@ -426,10 +469,10 @@ export class OrgState {
     const now = formatDateTime(this.now());
     const keep = (k: string) => opts.system && fields[k] !== undefined;
     if (!keep('LastModifiedDate')) rec.LastModifiedDate = now;
-    if (!keep('SystemModstamp')) rec.SystemModstamp = keep('LastModifiedDate') ? rec.LastModifiedDate : now;
-    if (!keep('LastModifiedById')) rec.LastModifiedById = opts.userId || rec.LastModifiedById;
+    if (!keep('SystemModstamp')) rec.SystemModstamp = keep('LastModifiedDate') ? (rec.LastModifiedDate ?? now) : now;
+    if (!keep('LastModifiedById')) rec.LastModifiedById = opts.userId || (rec.LastModifiedById ?? null);
     const tracked = this.historyTracking.get(def.name);
-    if (tracked && rec.Id) {
+    if (tracked && typeof rec.Id === 'string') {
       const rows: [string, Value, Value][] = [];
       for (const [f, old] of changes) if (tracked.has(f)) rows.push([f, old, rec[f] ?? null]);
       if (rows.length) this.writeHistory(def, rec.Id, rows, opts.userId, rec.LastModifiedDate as string);
@@ -438,7 +481,13 @@ export class OrgState {
     return rec;
   }
 
-  private writeHistory(def: ObjectDef, parentId: string, rows: [string, Value, Value][], userId: string, when: string): void {
+  private writeHistory(
+    def: ObjectDef,
+    parentId: string,
+    rows: [string, Value, Value][],
+    userId: string,
+    when: string,
+  ): void {
     const { name, parentField } = historyNames(def.name);
     if (!this.object(name)) this.defineObject(historyObject(def.name));
     for (const [field, oldV, newV] of rows) {
@@ -484,9 +533,10 @@ export class OrgState {
       this.hardDelete(def.name, rec.Id as string);
       return;
     }
+    this.snapshotFor(rec);
     rec.IsDeleted = true;
     rec.LastModifiedDate = rec.SystemModstamp = formatDateTime(this.now());
-    rec.LastModifiedById = opts.userId || rec.LastModifiedById;
+    rec.LastModifiedById = opts.userId || (rec.LastModifiedById ?? null);
     this.changed();
   }
 
@@ -495,9 +545,10 @@ export class OrgState {
     const found = this.findById(id);
     if (!found) throw new RecordError('INVALID_ID_FIELD', 'invalid record id', [], 400);
     if (!found.record.IsDeleted) throw new RecordError('UNDELETE_FAILED', 'Entity is not in the recycle bin', [], 400);
+    this.snapshotFor(found.record);
     found.record.IsDeleted = false;
     found.record.LastModifiedDate = found.record.SystemModstamp = formatDateTime(this.now());
-    found.record.LastModifiedById = opts.userId || found.record.LastModifiedById;
+    found.record.LastModifiedById = opts.userId || (found.record.LastModifiedById ?? null);
     this.changed();
     return found.record;
   }
@@ -507,7 +558,10 @@ export class OrgState {
     const def = this.object(type);
     const nid = normalizeId(id);
     if (!def || !nid) return;
-    this.tables.get(def.name)?.delete(nid);
+    const table = this.tables.get(def.name);
+    const old = table?.get(nid);
+    table?.delete(nid);
+    if (old) this.journal?.push(() => table!.set(nid, old));
     if (def.name === 'AuthSession') for (const t of this.tokens.values()) if (t.sessionId === nid) t.revoked = true;
     this.changed();
   }
@@ -702,6 +756,20 @@ export class OrgState {
 
   static fromJSON(s: SerializedState): OrgState {
     const st = new OrgState();
+    st.restore(s);
+    return st;
+  }
+
+  /** Replace everything in this state by `s` (admin reset; keeps listeners, options and faults). */
+  restore(s: SerializedState): void {
+    const st = this as OrgState;
+    st.schema.clear();
+    st.tables.clear();
+    st.historyTracking.clear();
+    st.passwords.clear();
+    st.tokens.clear();
+    for (const def of builtinObjects()) st.defineObject(def);
+    s = JSON.parse(JSON.stringify(s)) as SerializedState;
     st.orgId = s.orgId;
     st.counters = s.counters;
     st.customPrefix = s.customPrefix;
@@ -725,7 +793,8 @@ export class OrgState {
     st.ext = s.ext;
     st.clockOffsetMs = s.clockOffsetMs;
     st.options.oauthClients = s.oauthClients ?? [];
-    return st;
+    st.journal = null;
+    st.changed();
   }
 }
 

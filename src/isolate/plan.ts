@@ -255,7 +255,11 @@ const namedCredentialAction = (n: NamedCredentialState): Action => ({
 const jobAction = (j: BulkJobState): Action => ({
   key: `abort-bulk-job:${j.id}`,
   kind: 'abort-bulk-job',
-  target: { type: j.api === 'v1' ? 'Bulk 1.0 job' : 'Bulk 2.0 job', id: j.id, name: `${j.id} ${j.operation ?? ''} ${j.object ?? ''}`.trim() },
+  target: {
+    type: j.api === 'v1' ? 'Bulk 1.0 job' : 'Bulk 2.0 job',
+    id: j.id,
+    name: `${j.id} ${j.operation ?? ''} ${j.object ?? ''}`.trim(),
+  },
   current: j.state,
   change: true,
   undoable: false,
@@ -272,9 +276,23 @@ const flowAction = (f: FlowState): Action => ({
     : 'inactive',
   change: f.activeVersionId !== null,
   undoable: true,
-  undo: f.activeVersionId ? `reactivate version ${f.activeVersionNumber ?? '?'}` : 'was inactive before: stays inactive',
+  undo: f.activeVersionId
+    ? `reactivate version ${f.activeVersionNumber ?? '?'}`
+    : 'was inactive before: stays inactive',
   record: f,
 });
+
+/**
+ * Whether a Bulk job can still load data. A Bulk 1.0 job is "Closed" once its batches are queued, and they may
+ * still be running: a Closed 1.0 job created in the last 24 hours is treated as open (aborting a finished one is
+ * harmless).
+ */
+export function isOpenJob(j: BulkJobState, readAt: string): boolean {
+  if (OPEN_JOB_STATES.includes(j.state)) return true;
+  if (j.api !== 'v1' || j.state !== 'Closed' || !j.createdDate) return false;
+  const created = Date.parse(j.createdDate.replace(/\+0000$/, 'Z'));
+  return Date.parse(readAt) - created < 24 * 3600_000;
+}
 
 /** Count the plan's actions. Irreversible = changes that an undo cannot take back. */
 export function countActions(actions: readonly Action[], users: number, apps: number): Plan['counts'] {
@@ -361,16 +379,26 @@ export function buildPlan(input: PlanInput): Plan {
   for (const n of pre.namedCredentials) if (ncNames.has(lower(n.name))) actions.push(namedCredentialAction(n));
 
   for (const j of pre.bulkJobs) {
-    if (userIds.has(j.createdById) && OPEN_JOB_STATES.includes(j.state)) actions.push(jobAction(j));
+    if (userIds.has(j.createdById) && isOpenJob(j, pre.readAt)) actions.push(jobAction(j));
   }
 
   const flowNames = new Set(targets.flows.map(lower));
   const objects = new Set(targets.objects.map(lower));
   const recordTriggered = (f: FlowState) => (f.triggerType ?? '').startsWith('Record');
+  // A flow another configured integration names is that integration's: left alone unless named here.
+  const ownerOf = (f: FlowState) =>
+    input.integrations.find(
+      (i) => !targets.integrations.includes(i.name) && i.flows.some((x) => lower(x) === lower(f.apiName)),
+    );
   for (const f of pre.flows) {
     const named = flowNames.has(lower(f.apiName));
     const onObject = f.object !== null && objects.has(lower(f.object)) && recordTriggered(f);
-    if (named || onObject) actions.push(flowAction(f));
+    if (named) actions.push(flowAction(f));
+    else if (onObject) {
+      const owner = ownerOf(f);
+      if (owner) notes.push(`left alone: flow ${f.apiName} on ${f.object} belongs to integration ${owner.name}`);
+      else actions.push(flowAction(f));
+    }
   }
 
   for (const t of pre.apexTriggers) {
@@ -421,9 +449,7 @@ export function buildPlan(input: PlanInput): Plan {
   };
 }
 
-export type Verdict =
-  | { ok: true }
-  | { ok: false; reason: string; needs: 'nothing' | 'approval' };
+export type Verdict = { ok: true } | { ok: false; reason: string; needs: 'nothing' | 'approval' };
 
 /** Whether the guardrails let the plan run. A protected target always refuses; thresholds need an approver. */
 export function verdict(plan: Plan): Verdict {

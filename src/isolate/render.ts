@@ -37,7 +37,12 @@ function rows(actions: readonly Action[], max = 12): string[][] {
         ? `${g.length}: ${short(first.target.name, 32)} +${g.length - 1} more`
         : g.map((a) => short(a.target.name, 24)).join(', ');
     const states = [...new Set(g.map((a) => a.current.replace(/, last used .*$/, '')))];
-    return [verb(first.kind), target, short(states.length === 1 ? states[0]! : `${states.length} states`, 36), undoCell(first)];
+    return [
+      verb(first.kind),
+      target,
+      short(states.length === 1 ? states[0]! : `${states.length} states`, 36),
+      undoCell(first),
+    ];
   });
 }
 

@@ -119,7 +119,13 @@ export function buildUndoPlan(
           key: `activate-flow:${a.record.id}`,
           kind: 'activate-flow',
           target: a.target,
-          current: f ? (f.activeVersionId ? `active v${f.activeVersionNumber ?? '?'}` : 'inactive') : now ? 'not found' : 'unknown',
+          current: f
+            ? f.activeVersionId
+              ? `active v${f.activeVersionNumber ?? '?'}`
+              : 'inactive'
+            : now
+              ? 'not found'
+              : 'unknown',
           change: f ? f.activeVersionId !== a.record.activeVersionId : true,
           undoable: true,
           undo: 'deactivate again (lockout isolate)',
@@ -134,7 +140,9 @@ export function buildUndoPlan(
         );
         break;
       case 'end-sessions':
-        irreversible.push(`${a.record.sessionIds.length} session(s) of ${a.record.username} ended: the user signs in again`);
+        irreversible.push(
+          `${a.record.sessionIds.length} session(s) of ${a.record.username} ended: the user signs in again`,
+        );
         break;
       case 'abort-bulk-job':
         irreversible.push(

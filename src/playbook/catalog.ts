@@ -43,7 +43,7 @@ export function checkArgv(argv: readonly string[], root: CommandSpec): string | 
   const chain: CommandSpec[] = [root];
   let current = root;
   let positional = 0;
-  const path = () => chain.map((c) => c.name).join(' ');
+  const path = () => (chain.length > 1 ? `${chain.map((c) => c.name).join(' ')}: ` : '');
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i]!;
     if (word === '--') break;
@@ -54,7 +54,7 @@ export function checkArgv(argv: readonly string[], root: CommandSpec): string | 
         .reverse()
         .flatMap((c) => c.options)
         .find((o) => o.flags.includes(name));
-      if (!spec) return `${path()}: unknown option ${name}`;
+      if (!spec) return `${path()}unknown option ${name}`;
       const inline = word.includes('=');
       if (spec.value === 'required' && !inline) i++;
       if (spec.value === 'optional' && !inline && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('-')) i++;
@@ -68,9 +68,9 @@ export function checkArgv(argv: readonly string[], root: CommandSpec): string | 
       continue;
     }
     if (current.subcommands.length && current.arguments === 0) {
-      return `${path()}: unknown command "${word}" (known: ${current.subcommands.map((c) => c.name).join(', ')})`;
+      return `${path()}unknown command "${word}" (known: ${current.subcommands.map((c) => c.name).join(', ')})`;
     }
-    if (current.arguments === 0) return `${path()}: takes no argument, got "${word}"`;
+    if (current.arguments === 0) return `${path()}takes no argument, got "${word}"`;
     positional++;
   }
   if (current === root) return 'no command given';

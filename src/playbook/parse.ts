@@ -151,7 +151,11 @@ function semanticProblems(pb: Playbook, doc: Document, lines: LineCounter, opts:
     list.push({ path: formatPath(key ? [...path, key] : path), line: lineOf(doc, lines, path, key), message });
 
   if (opts.basename && opts.basename !== pb.name) {
-    at(warnings, ['name'], `"${pb.name}" differs from the file name "${opts.basename}"; the file name is what run uses`);
+    at(
+      warnings,
+      ['name'],
+      `"${pb.name}" differs from the file name "${opts.basename}"; the file name is what run uses`,
+    );
   }
 
   const firstIndex = new Map<string, number>();
@@ -244,7 +248,7 @@ function semanticProblems(pb: Playbook, doc: Document, lines: LineCounter, opts:
       else if (t.words[0] !== 'lockout') at(errors, ['steps', i, 'command'], 'must start with "lockout"');
       else if (opts.catalog) {
         const problem = checkArgv(t.words.slice(1), opts.catalog);
-        if (problem) at(errors, ['steps', i, 'command'], `lockout does not accept this: ${problem}`);
+        if (problem) at(errors, ['steps', i, 'command'], `not a valid lockout command: ${problem}`);
       }
     }
   });

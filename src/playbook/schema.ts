@@ -30,7 +30,7 @@ export const CLOCK_TITLES: Record<Clock, string> = {
 
 const ID = /^[a-z0-9][a-z0-9-]*$/;
 const VAR = /^[A-Za-z][A-Za-z0-9_]*$/;
-const TIMEBOX = /^(?=\d)(?:(\d+)h)?(?:(\d+)m)?$/;
+const TIMEBOX = /^(?=\d)(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$/;
 
 const oneOf = (values: readonly string[]) => `must be one of ${values.join(', ')}`;
 
@@ -49,8 +49,8 @@ const common = {
   id,
   title: text,
   owner: role,
-  /** How long the step should take, e.g. 10m, 1h, 1h30m; the runner records when it overruns. */
-  timebox: z.string().regex(TIMEBOX, 'must be a duration such as 10m, 2h or 1h30m'),
+  /** How long the step should take, e.g. 10m, 1h, 1h30m, 2d; the runner records when it overruns. */
+  timebox: z.string().regex(TIMEBOX, 'must be a duration such as 10m, 2h, 1h30m or 1d'),
   needs: z.array(id).default([]),
   /** Why the step matters, in a sentence: shown to the responder. */
   why: text.optional(),
@@ -121,11 +121,11 @@ export type ManualStep = Extract<Step, { kind: 'manual' }>;
 export type DecisionStep = Extract<Step, { kind: 'decision' }>;
 export type Variable = z.infer<typeof variable>;
 
-/** Minutes in a timebox string such as `1h30m` (already validated). */
+/** Minutes in a timebox string such as `1h30m` or `2d` (already validated). */
 export function timeboxMinutes(timebox: string): number {
   const m = TIMEBOX.exec(timebox);
   if (!m) return 0;
-  return Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0);
+  return Number(m[1] ?? 0) * 1440 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
 }
 
 /** Built-in template variables, filled by the runner. */

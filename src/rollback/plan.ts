@@ -61,6 +61,8 @@ export interface PlanInput {
   /** Account Ids or names whose records are planned for manual review only. */
   protectedAccounts: readonly string[];
   options: PlanOptions;
+  /** Fields the API lets lockout write (describe); others are reported as unrecoverable. Absent: no check. */
+  updateable?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 export type Action = 'delete' | 'quarantine' | 'restore' | 'manual-review' | 'none';
@@ -135,7 +137,12 @@ const byTime = (a: HistoryRow, b: HistoryRow): number =>
 
 function protection(r: ScopedRecord, protectedAccounts: readonly string[]): string | undefined {
   if (!protectedAccounts.length) return undefined;
-  const keys = [r.accountId, r.accountName, r.object === 'Account' ? r.id : null, r.object === 'Account' ? r.current?.Name : null];
+  const keys = [
+    r.accountId,
+    r.accountName,
+    r.object === 'Account' ? r.id : null,
+    r.object === 'Account' ? r.current?.Name : null,
+  ];
   const lower = new Set(protectedAccounts.map((a) => a.toLowerCase()));
   for (const k of keys) {
     if (typeof k !== 'string' || !k) continue;
@@ -199,7 +206,13 @@ function planChanged(r: ScopedRecord, rows: HistoryRow[], input: PlanInput, inte
     for (const [field, value] of Object.entries(snap.fields)) {
       if (!isWritableField(field) || changed.has(field) || !(field in current)) continue;
       if (!sameValue(value, current[field])) {
-        changed.set(field, { before: value, source: 'snapshot', integration: current[field] ?? null, laterBy: [], known: true });
+        changed.set(field, {
+          before: value,
+          source: 'snapshot',
+          integration: current[field] ?? null,
+          laterBy: [],
+          known: true,
+        });
       }
     }
   }
@@ -217,7 +230,8 @@ function planChanged(r: ScopedRecord, rows: HistoryRow[], input: PlanInput, inte
   if (!changed.size && lastByIntegration) {
     unrecoverable.push({
       field: '*',
-      reason: 'the integration modified this record in the window, but no History rows and no snapshot say which fields',
+      reason:
+        'the integration modified this record in the window, but no History rows and no snapshot say which fields',
     });
   }
 
@@ -225,6 +239,12 @@ function planChanged(r: ScopedRecord, rows: HistoryRow[], input: PlanInput, inte
     const cur = field in current ? (current[field] ?? null) : null;
     if (c.before === undefined) {
       unrecoverable.push({ field, reason: 'no snapshot before the window and no History value' });
+      continue;
+    }
+    const writable = input.updateable?.get(r.object);
+    if (writable && !writable.has(field)) {
+      if (!sameValue(cur, c.before))
+        unrecoverable.push({ field, reason: 'the field is not updateable through the API' });
       continue;
     }
     const before = c.before;
@@ -309,7 +329,11 @@ export function buildPlan(input: PlanInput): Plan {
     } else if (!r.current) {
       p = base(r, 'none', 'record no longer exists');
     } else if (r.flagged && !rows.some((h) => integ.has(h.createdById))) {
-      p = base(r, 'manual-review', 'flagged by the scanner, but not created or changed by the integration in the window');
+      p = base(
+        r,
+        'manual-review',
+        'flagged by the scanner, but not created or changed by the integration in the window',
+      );
     } else {
       p = planChanged(r, rows, input, integ);
     }
@@ -373,7 +397,8 @@ export function summarize(plans: readonly RecordPlan[]): PlanSummary {
 }
 
 /** Records whose plan writes to the org. */
-export const writes = (p: RecordPlan): boolean => p.action === 'delete' || p.action === 'quarantine' || p.action === 'restore';
+export const writes = (p: RecordPlan): boolean =>
+  p.action === 'delete' || p.action === 'quarantine' || p.action === 'restore';
 
 export interface CallEstimate {
   collections: number;
@@ -389,7 +414,10 @@ export interface CallEstimate {
  * (create, upload, close, poll, three result reads = 7 calls plus extra polls) at or above `bulkThreshold` records;
  * then the re-read to verify (`verifyBatch` ids per call). `naive` is one call per record write.
  */
-export function estimateCalls(plans: readonly RecordPlan[], opts: { bulkThreshold: number; verifyBatch?: number }): CallEstimate {
+export function estimateCalls(
+  plans: readonly RecordPlan[],
+  opts: { bulkThreshold: number; verifyBatch?: number },
+): CallEstimate {
   const groups = new Map<string, number>();
   const objects = new Map<string, number>();
   for (const p of plans) {
@@ -416,4 +444,86 @@ export function estimateCalls(plans: readonly RecordPlan[], opts: { bulkThreshol
   let verify = 0;
   for (const n of objects.values()) verify += Math.ceil(n / (opts.verifyBatch ?? 2000));
   return { collections, bulk, verify, total: collections + bulk + verify, naive, mode };
+}
+
+/** A record a finished run changed, as the journal has it. */
+export interface DoneWrite {
+  object: string;
+  id: string;
+  action: 'delete' | 'quarantine' | 'restore';
+  /** What the run wrote. */
+  fields: Rec;
+  /** What was there before the run wrote. */
+  beforeImage: Rec;
+}
+
+export interface UndoConflict {
+  object: string;
+  id: string;
+  field: string;
+  /** The value before the rollback (what undo would put back). */
+  before: SfValue;
+  /** What the rollback wrote. */
+  rollback: SfValue;
+  current: SfValue;
+  resolution: 'left' | 'take-before';
+}
+
+export interface UndoPlanItem {
+  object: string;
+  id: string;
+  action: 'undelete' | 'restore';
+  set: Rec;
+  /** Current values of what the undo writes. */
+  beforeImage: Rec;
+}
+
+/**
+ * Plan the undo of a run (pure): deleted records come back from the recycle bin; written fields go back to their
+ * before-image unless someone changed them since the run (a conflict: left alone unless take-before).
+ * `current` holds the records' values now (null: the record no longer exists).
+ */
+export function planUndo(
+  done: readonly DoneWrite[],
+  current: ReadonlyMap<string, Rec | null>,
+  onConflict: 'skip' | 'take-before',
+): { items: UndoPlanItem[]; conflicts: UndoConflict[]; missing: string[] } {
+  const items: UndoPlanItem[] = [];
+  const conflicts: UndoConflict[] = [];
+  const missing: string[] = [];
+  for (const d of done) {
+    if (d.action === 'delete') {
+      items.push({ object: d.object, id: d.id, action: 'undelete', set: {}, beforeImage: {} });
+      continue;
+    }
+    const cur = current.get(d.id);
+    if (!cur) {
+      missing.push(d.id);
+      continue;
+    }
+    const set: Rec = {};
+    const beforeImage: Rec = {};
+    for (const [field, wrote] of Object.entries(d.fields)) {
+      const now = cur[field] ?? null;
+      const back = d.beforeImage[field] ?? null;
+      if (sameValue(now, back)) continue;
+      if (!sameValue(now, wrote)) {
+        const take = onConflict === 'take-before';
+        conflicts.push({
+          object: d.object,
+          id: d.id,
+          field,
+          before: back,
+          rollback: wrote,
+          current: now,
+          resolution: take ? 'take-before' : 'left',
+        });
+        if (!take) continue;
+      }
+      set[field] = back;
+      beforeImage[field] = now;
+    }
+    if (Object.keys(set).length) items.push({ object: d.object, id: d.id, action: 'restore', set, beforeImage });
+  }
+  return { items, conflicts, missing };
 }

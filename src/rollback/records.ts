@@ -43,7 +43,9 @@ export function comparable(v: SfValue | undefined): string | null {
   if (typeof v === 'number') return String(v);
   const m = SF_DATETIME.exec(v);
   if (m) {
-    const t = Date.parse(`${m[1]}T${m[2]}.${(m[3] ?? '0').padEnd(3, '0')}${m[4]!.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')}`);
+    const t = Date.parse(
+      `${m[1]}T${m[2]}.${(m[3] ?? '0').padEnd(3, '0')}${m[4]!.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')}`,
+    );
     if (!Number.isNaN(t)) return new Date(t).toISOString();
   }
   if (/^-?\d+(\.\d+)?$/.test(v) && String(Number(v)) === v.replace(/\.0+$/, '').replace(/(\.\d*?)0+$/, '$1')) {

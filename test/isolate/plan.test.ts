@@ -20,7 +20,10 @@ const input = (over: Partial<PlanInput> = {}): PlanInput => ({
 
 describe('resolveTargets', () => {
   it.each([
-    [{ integration: ['nope'] }, /--integration nope: no such integration in the config \(known: partner-sync, billing\)/],
+    [
+      { integration: ['nope'] },
+      /--integration nope: no such integration in the config \(known: partner-sync, billing\)/,
+    ],
     [{}, /nothing to isolate/],
   ])('refuses %j', (flags, msg) => {
     const r = resolveTargets([partnerSync, billing], flags);
@@ -63,7 +66,9 @@ describe('buildPlan', () => {
       '750000000000001AAA',
       '750000000000002AAA',
     ]);
-    expect(plan.actions.filter((a) => a.kind === 'deactivate-flow').map((a) => a.target.name)).toEqual(['Contact_Enrich']);
+    expect(plan.actions.filter((a) => a.kind === 'deactivate-flow').map((a) => a.target.name)).toEqual([
+      'Contact_Enrich',
+    ]);
   });
 
   it('says what can be undone and what re-connecting needs', () => {
@@ -145,7 +150,9 @@ describe('guardrails', () => {
     const over = buildPlan(input({ thresholds: { maxUsers: 0, maxApps: 0 }, approval }));
     expect(verdict(over)).toEqual({ ok: true });
     expect(over.guardrails.approval).toEqual(approval);
-    expect(verdict(buildPlan(input({ thresholds: { maxUsers: 0, maxApps: 0 }, approval: { by: 'Dana' } }))).ok).toBe(false);
+    expect(verdict(buildPlan(input({ thresholds: { maxUsers: 0, maxApps: 0 }, approval: { by: 'Dana' } }))).ok).toBe(
+      false,
+    );
     const named = buildPlan(input({ approval, targets: { ...input().targets, users: [ADMIN.username] } }));
     expect(verdict(named)).toMatchObject({ ok: false, needs: 'nothing' });
   });
@@ -163,7 +170,9 @@ describe('renderPlan', () => {
     expect(text.split('\n')[0]).toBe('Isolation plan for partner-sync: 7 changes, 4 cannot be undone (1 user, 1 app)');
     expect(text).toMatch(/ACTION +TARGET +NOW +UNDO/);
     expect(text).toMatch(/freeze user +sync1@partner.example +active +yes/);
-    expect(text).toMatch(/revoke token +Partner Sync \/ sync1@partner.example +granted, last used 2026-11-26T23:00 +NO/);
+    expect(text).toMatch(
+      /revoke token +Partner Sync \/ sync1@partner.example +granted, last used 2026-11-26T23:00 +NO/,
+    );
     expect(text).toMatch(/Already in place, nothing sent \(1\): deactivate remote site Old_Partner/);
     expect(text).toMatch(/Manual steps/);
   });

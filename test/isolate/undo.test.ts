@@ -17,7 +17,13 @@ const plan = buildPlan({
   pre: preState({
     users: [user(1), user(2, { frozen: true })],
     namedCredentials: [
-      { id: '0XA000000000001AAA', name: 'Partner_NC', endpoint: 'https://nc.partner.example', enabled: true, metadata: { fullName: 'Partner_NC', endpoint: 'https://nc.partner.example' } },
+      {
+        id: '0XA000000000001AAA',
+        name: 'Partner_NC',
+        endpoint: 'https://nc.partner.example',
+        enabled: true,
+        metadata: { fullName: 'Partner_NC', endpoint: 'https://nc.partner.example' },
+      },
     ],
   }),
   integrations: [partnerSync],
@@ -35,8 +41,18 @@ const isolated = (): PreState =>
     users: [user(1, { frozen: true, sessions: [] }), user(2, { frozen: true, sessions: [] })],
     tokens: [],
     remoteSites: preState().remoteSites.map((r) => ({ ...r, isActive: false })),
-    namedCredentials: [{ id: '0XA000000000001AAA', name: 'Partner_NC', endpoint: 'https://nc.partner.example', enabled: false, metadata: {} }],
-    flows: preState().flows.map((f) => (f.apiName === 'Contact_Enrich' ? { ...f, activeVersionId: null, activeVersionNumber: null } : f)),
+    namedCredentials: [
+      {
+        id: '0XA000000000001AAA',
+        name: 'Partner_NC',
+        endpoint: 'https://nc.partner.example',
+        enabled: false,
+        metadata: {},
+      },
+    ],
+    flows: preState().flows.map((f) =>
+      f.apiName === 'Contact_Enrich' ? { ...f, activeVersionId: null, activeVersionNumber: null } : f,
+    ),
   });
 
 describe('buildUndoPlan', () => {
@@ -93,7 +109,9 @@ describe('buildUndoPlan', () => {
     expect(undo.actions.filter((a) => a.change).map((a) => a.kind)).toEqual(['restore-named-credential']);
     const again = buildUndoPlan('ISO-2026-0001', plan.actions, allDone(plan.actions), {
       ...restored,
-      namedCredentials: [{ id: null, name: 'Partner_NC', endpoint: 'https://nc.partner.example', enabled: true, metadata: {} }],
+      namedCredentials: [
+        { id: null, name: 'Partner_NC', endpoint: 'https://nc.partner.example', enabled: true, metadata: {} },
+      ],
     });
     expect(again.counts.changes).toBe(0);
     expect(renderUndoPlan(again)).toMatch(/Nothing to restore/);

@@ -1,4 +1,10 @@
-import { buildPlan, estimateCalls, type HistoryRow, type PlanInput, type ScopedRecord } from '../../src/rollback/plan.js';
+import {
+  buildPlan,
+  estimateCalls,
+  type HistoryRow,
+  type PlanInput,
+  type ScopedRecord,
+} from '../../src/rollback/plan.js';
 
 const INT = '005INTEGRATION0001';
 const ANN = '005PERSONANN00001';
@@ -6,7 +12,14 @@ const SINCE = '2026-11-01T00:00:00.000Z';
 const UNTIL = '2026-11-02T00:00:00.000Z';
 
 let hid = 0;
-const h = (recordId: string, field: string, oldValue: unknown, newValue: unknown, by: string, at: string): HistoryRow => ({
+const h = (
+  recordId: string,
+  field: string,
+  oldValue: unknown,
+  newValue: unknown,
+  by: string,
+  at: string,
+): HistoryRow => ({
   id: `017H${String((hid += 1)).padStart(5, '0')}`,
   recordId,
   field,
@@ -55,21 +68,47 @@ interface Case {
 const cases: Case[] = [
   {
     name: 'created by the integration in the window -> delete, whole record as before-image',
-    in: { records: [rec('003A', { Email: 'x@fake.test', LastName: 'Zz' }, { createdById: INT, createdDate: '2026-11-01T09:00:00Z' })] },
+    in: {
+      records: [
+        rec(
+          '003A',
+          { Email: 'x@fake.test', LastName: 'Zz' },
+          { createdById: INT, createdDate: '2026-11-01T09:00:00Z' },
+        ),
+      ],
+    },
     want: { action: 'delete', set: {}, beforeImage: { Email: 'x@fake.test', LastName: 'Zz' } },
   },
   {
     name: 'created by the integration before the window -> not a created record of this window',
-    in: { records: [rec('003A', { Email: 'x' }, { createdById: INT, createdDate: '2026-10-01T09:00:00Z', lastModifiedById: ANN })] },
+    in: {
+      records: [
+        rec('003A', { Email: 'x' }, { createdById: INT, createdDate: '2026-10-01T09:00:00Z', lastModifiedById: ANN }),
+      ],
+    },
     want: { action: 'none' },
   },
   {
     name: 'created, strategy quarantine -> configured field and owner',
     in: {
-      records: [rec('003A', { Status__c: 'Active', OwnerId: '005OLD' }, { createdById: INT, createdDate: '2026-11-01T09:00:00Z' })],
-      options: { strategy: 'quarantine', onConflict: 'skip', quarantine: { field: 'Status__c', value: 'Quarantined', ownerId: '005Q' } },
+      records: [
+        rec(
+          '003A',
+          { Status__c: 'Active', OwnerId: '005OLD' },
+          { createdById: INT, createdDate: '2026-11-01T09:00:00Z' },
+        ),
+      ],
+      options: {
+        strategy: 'quarantine',
+        onConflict: 'skip',
+        quarantine: { field: 'Status__c', value: 'Quarantined', ownerId: '005Q' },
+      },
     },
-    want: { action: 'quarantine', set: { Status__c: 'Quarantined', OwnerId: '005Q' }, beforeImage: { Status__c: 'Active', OwnerId: '005OLD' } },
+    want: {
+      action: 'quarantine',
+      set: { Status__c: 'Quarantined', OwnerId: '005Q' },
+      beforeImage: { Status__c: 'Active', OwnerId: '005OLD' },
+    },
   },
   {
     name: 'overwritten field, History only -> OldValue of the first change in the window',
@@ -80,7 +119,12 @@ const cases: Case[] = [
         h('003B', 'Email', 'mid@x.test', 'fake@x.test', INT, '2026-11-01T10:00:00Z'),
       ],
     },
-    want: { action: 'restore', set: { Email: 'old@acme.com' }, beforeImage: { Email: 'fake@x.test' }, source: 'history' },
+    want: {
+      action: 'restore',
+      set: { Email: 'old@acme.com' },
+      beforeImage: { Email: 'fake@x.test' },
+      source: 'history',
+    },
   },
   {
     name: 'History before the window is ignored; a null OldValue restores null',
@@ -98,7 +142,9 @@ const cases: Case[] = [
     in: {
       records: [rec('003C', { Email: 'fake@x.test' })],
       history: [h('003C', 'Email', 'history@acme.com', 'fake@x.test', INT, '2026-11-01T09:00:00Z')],
-      snapshots: new Map([['003C', { snapshotId: 'snap-1', takenAt: '2026-10-31T00:00:00Z', fields: { Email: 'snap@acme.com' } }]]),
+      snapshots: new Map([
+        ['003C', { snapshotId: 'snap-1', takenAt: '2026-10-31T00:00:00Z', fields: { Email: 'snap@acme.com' } }],
+      ]),
     },
     want: { action: 'restore', set: { Email: 'snap@acme.com' }, source: 'snapshot' },
   },
@@ -107,7 +153,14 @@ const cases: Case[] = [
     in: {
       records: [rec('003D', { Description: 'lorem ipsum', Email: 'a@acme.com' })],
       snapshots: new Map([
-        ['003D', { snapshotId: 'snap-1', takenAt: '2026-10-31T00:00:00Z', fields: { Description: 'real notes', Email: 'a@acme.com' } }],
+        [
+          '003D',
+          {
+            snapshotId: 'snap-1',
+            takenAt: '2026-10-31T00:00:00Z',
+            fields: { Description: 'real notes', Email: 'a@acme.com' },
+          },
+        ],
       ]),
     },
     want: { action: 'restore', set: { Description: 'real notes' } },
@@ -125,7 +178,15 @@ const cases: Case[] = [
     want: {
       action: 'restore',
       set: { Phone: '555-1111' },
-      conflicts: [{ field: 'Email', before: 'orig@acme.com', integration: 'fake@x.test', current: 'ann-fixed@acme.com', resolution: 'left' }],
+      conflicts: [
+        {
+          field: 'Email',
+          before: 'orig@acme.com',
+          integration: 'fake@x.test',
+          current: 'ann-fixed@acme.com',
+          resolution: 'left',
+        },
+      ],
     },
   },
   {
@@ -141,7 +202,15 @@ const cases: Case[] = [
     want: {
       action: 'restore',
       set: { Email: 'orig@acme.com' },
-      conflicts: [{ field: 'Email', before: 'orig@acme.com', integration: 'fake@x.test', current: 'ann-fixed@acme.com', resolution: 'take-before' }],
+      conflicts: [
+        {
+          field: 'Email',
+          before: 'orig@acme.com',
+          integration: 'fake@x.test',
+          current: 'ann-fixed@acme.com',
+          resolution: 'take-before',
+        },
+      ],
     },
   },
   {
@@ -153,7 +222,19 @@ const cases: Case[] = [
         h('003F', 'Email', 'fake@x.test', 'new@acme.com', ANN, '2026-11-01T12:00:00Z'),
       ],
     },
-    want: { action: 'none', set: {}, conflicts: [{ field: 'Email', before: 'orig@acme.com', integration: 'fake@x.test', current: 'new@acme.com', resolution: 'left' }] },
+    want: {
+      action: 'none',
+      set: {},
+      conflicts: [
+        {
+          field: 'Email',
+          before: 'orig@acme.com',
+          integration: 'fake@x.test',
+          current: 'new@acme.com',
+          resolution: 'left',
+        },
+      ],
+    },
   },
   {
     name: 'the value moved without a History row -> conflict by an unknown user',
@@ -161,7 +242,18 @@ const cases: Case[] = [
       records: [rec('003G', { Email: 'someone-else@acme.com' })],
       history: [h('003G', 'Email', 'orig@acme.com', 'fake@x.test', INT, '2026-11-01T09:00:00Z')],
     },
-    want: { action: 'none', conflicts: [{ field: 'Email', before: 'orig@acme.com', integration: 'fake@x.test', current: 'someone-else@acme.com', resolution: 'left' }] },
+    want: {
+      action: 'none',
+      conflicts: [
+        {
+          field: 'Email',
+          before: 'orig@acme.com',
+          integration: 'fake@x.test',
+          current: 'someone-else@acme.com',
+          resolution: 'left',
+        },
+      ],
+    },
   },
   {
     name: 'a person already put the value back -> no conflict, nothing to do',
@@ -198,7 +290,9 @@ const cases: Case[] = [
   {
     name: 'protected account -> manual review, nothing set, what would be done kept',
     in: {
-      records: [rec('003L', { Email: 'fake@x.test', AccountId: '001PROTECTED00001' }, { accountId: '001PROTECTED00001' })],
+      records: [
+        rec('003L', { Email: 'fake@x.test', AccountId: '001PROTECTED00001' }, { accountId: '001PROTECTED00001' }),
+      ],
       history: [h('003L', 'Email', 'orig@acme.com', 'fake@x.test', INT, '2026-11-01T09:00:00Z')],
       protectedAccounts: ['001PROTECTED00001'],
     },
@@ -207,7 +301,9 @@ const cases: Case[] = [
   {
     name: 'protected account matched by name, created record is not deleted',
     in: {
-      records: [rec('003M', { Email: 'x' }, { createdById: INT, createdDate: '2026-11-01T09:00:00Z', accountName: 'Big Bank' })],
+      records: [
+        rec('003M', { Email: 'x' }, { createdById: INT, createdDate: '2026-11-01T09:00:00Z', accountName: 'Big Bank' }),
+      ],
       protectedAccounts: ['big bank'],
     },
     want: { action: 'manual-review', wouldBe: 'delete' },
@@ -226,7 +322,10 @@ const cases: Case[] = [
     name: 'CSV-typed and JSON-typed values compare equal (no spurious write)',
     in: {
       records: [rec('003P', { NumberOfEmployees: 10 })],
-      history: [h('003P', 'NumberOfEmployees', '10', '99', INT, '2026-11-01T09:00:00Z'), h('003P', 'NumberOfEmployees', '99', '10', INT, '2026-11-01T09:30:00Z')],
+      history: [
+        h('003P', 'NumberOfEmployees', '10', '99', INT, '2026-11-01T09:00:00Z'),
+        h('003P', 'NumberOfEmployees', '99', '10', INT, '2026-11-01T09:30:00Z'),
+      ],
     },
     want: { action: 'none' },
   },
@@ -240,9 +339,15 @@ describe('buildPlan', () => {
     if (c.want.set) expect(p.set).toEqual(c.want.set);
     if (c.want.beforeImage) expect(p.beforeImage).toEqual(c.want.beforeImage);
     if (c.want.conflicts) {
-      expect(p.conflicts.map(({ field, before, integration, current, resolution }) => ({ field, before, integration, current, resolution }))).toEqual(
-        c.want.conflicts,
-      );
+      expect(
+        p.conflicts.map(({ field, before, integration, current, resolution }) => ({
+          field,
+          before,
+          integration,
+          current,
+          resolution,
+        })),
+      ).toEqual(c.want.conflicts);
     }
     if (c.want.unrecoverable) expect(p.unrecoverable.map((u) => u.field)).toEqual(c.want.unrecoverable);
     if (c.want.wouldBe) expect(p.wouldBe).toBe(c.want.wouldBe);
@@ -291,6 +396,8 @@ describe('estimateCalls', () => {
     [2500, 1000, { collections: 0, bulk: 7, verify: 2, total: 9, naive: 2500 }],
   ])('%i restores with bulk threshold %i', (n, threshold, want) => {
     const e = estimateCalls(restores(n), { bulkThreshold: threshold });
-    expect({ collections: e.collections, bulk: e.bulk, verify: e.verify, total: e.total, naive: e.naive }).toEqual(want);
+    expect({ collections: e.collections, bulk: e.bulk, verify: e.verify, total: e.total, naive: e.naive }).toEqual(
+      want,
+    );
   });
 });

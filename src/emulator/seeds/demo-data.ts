@@ -12,6 +12,9 @@ export interface Place {
   zips: string[];
   /** National area code without trunk prefix (US: 3 digits; GB: "161", "20"; DE: "30"; FR: "1"). */
   area: string;
+  /** Two-digit prefixes a local number may start with, as ranges "20-48,50-99" (GB; the Ofcom plan as
+   *  libphonenumber knows it, checked by the tests; 49x is left out for the drama range 496). */
+  lead?: string;
 }
 
 export const COUNTRY_NAME: Record<Country, string> = {
@@ -73,19 +76,19 @@ export const PLACES: Record<Country, Place[]> = {
     { city: 'Madison', state: 'WI', area: '608', zips: ['53703', '53704', '53705'] },
   ],
   GB: [
-    { city: 'London', state: '', area: '20', zips: ['EC2A 4NE', 'W1T 3JH', 'SE1 9SG', 'N1 9GU', 'E1 6AN', 'EC1V 9HX'] },
-    { city: 'Manchester', state: '', area: '161', zips: ['M1 1AE', 'M2 4WU', 'M4 1HN', 'M3 3EB'] },
-    { city: 'Birmingham', state: '', area: '121', zips: ['B1 1BB', 'B3 2DT', 'B2 4QA'] },
-    { city: 'Leeds', state: '', area: '113', zips: ['LS1 4DY', 'LS2 7EY', 'LS1 5ES'] },
-    { city: 'Bristol', state: '', area: '117', zips: ['BS1 4DJ', 'BS1 5TR', 'BS1 6QF'] },
-    { city: 'Edinburgh', state: '', area: '131', zips: ['EH1 1YZ', 'EH2 2ER', 'EH3 9WJ'] },
-    { city: 'Glasgow', state: '', area: '141', zips: ['G1 1XQ', 'G2 5UB', 'G1 2FF'] },
-    { city: 'Liverpool', state: '', area: '151', zips: ['L1 8JQ', 'L2 2DP', 'L3 9AG'] },
-    { city: 'Nottingham', state: '', area: '115', zips: ['NG1 5FS', 'NG1 6FB', 'NG1 7BQ'] },
+    { city: 'London', state: '', area: '20', lead: '30-48,70-89', zips: ['EC2A 4NE', 'W1T 3JH', 'SE1 9SG', 'N1 9GU', 'E1 6AN', 'EC1V 9HX'] },
+    { city: 'Manchester', state: '', area: '161', lead: '20-48,50-99', zips: ['M1 1AE', 'M2 4WU', 'M4 1HN', 'M3 3EB'] },
+    { city: 'Birmingham', state: '', area: '121', lead: '20-48,50-83', zips: ['B1 1BB', 'B3 2DT', 'B2 4QA'] },
+    { city: 'Leeds', state: '', area: '113', lead: '20-48,50-59,80-89', zips: ['LS1 4DY', 'LS2 7EY', 'LS1 5ES'] },
+    { city: 'Bristol', state: '', area: '117', lead: '20-48,90-99', zips: ['BS1 4DJ', 'BS1 5TR', 'BS1 6QF'] },
+    { city: 'Edinburgh', state: '', area: '131', lead: '20-48,50-89', zips: ['EH1 1YZ', 'EH2 2ER', 'EH3 9WJ'] },
+    { city: 'Glasgow', state: '', area: '141', lead: '20-48,50-99', zips: ['G1 1XQ', 'G2 5UB', 'G1 2FF'] },
+    { city: 'Liverpool', state: '', area: '151', lead: '20-48,50-99', zips: ['L1 8JQ', 'L2 2DP', 'L3 9AG'] },
+    { city: 'Nottingham', state: '', area: '115', lead: '20-29,60-99', zips: ['NG1 5FS', 'NG1 6FB', 'NG1 7BQ'] },
   ],
   DE: [
     { city: 'Berlin', state: '', area: '30', zips: ['10115', '10117', '10119', '10178', '10435'] },
-    { city: 'München', state: '', area: '89', zips: ['80331', '80333', '80335', '80469'] },
+    { city: 'Munich', state: '', area: '89', zips: ['80331', '80333', '80335', '80469'] },
     { city: 'Hamburg', state: '', area: '40', zips: ['20095', '20097', '20099', '22767'] },
     { city: 'Köln', state: '', area: '221', zips: ['50667', '50668', '50672'] },
     { city: 'Frankfurt am Main', state: '', area: '69', zips: ['60311', '60313', '60316'] },

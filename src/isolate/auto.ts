@@ -1,0 +1,65 @@
+import type { Context } from '../cli/context.js';
+import { UsageError } from '../errors.js';
+import { runIsolate, type IsolateResult, type RunDeps } from './apply.js';
+
+/**
+ * `lockout scan ... --isolate-on <level> --integration <name>`: isolate automatically when the scan's findings
+ * reach the level, but only within the thresholds compliance set in the config. Above them nothing is changed:
+ * runIsolate records `isolate.refused` and throws Refused (exit 4) whose hint is the exact command a person must
+ * approve. The config's `thresholds.isolate.autoIsolateLevel` is a floor: `--isolate-on` can be stricter, never
+ * looser.
+ */
+
+export type Level = 'low' | 'medium' | 'high';
+const RANK: Record<Level, number> = { low: 1, medium: 2, high: 3 };
+
+export interface AutoIsolateInput {
+  integration: string;
+  /** `--isolate-on`. */
+  isolateOn: Level;
+  /** The highest level any finding reached, or null when nothing was found. */
+  reached: Level | null;
+  /** Findings per level, recorded with the reason. */
+  counts?: Partial<Record<Level, number>>;
+}
+
+export interface AutoIsolateResult {
+  triggered: boolean;
+  /** The level that applied: the stricter of --isolate-on and thresholds.isolate.autoIsolateLevel. */
+  level: Level;
+  why: string;
+  isolation: IsolateResult | null;
+}
+
+/** Parse `--isolate-on`; throws UsageError naming the flag. */
+export function parseLevel(value: string): Level {
+  if (value === 'low' || value === 'medium' || value === 'high') return value;
+  throw new UsageError(`--isolate-on: "${value}" is not a level (low, medium, high)`);
+}
+
+/** Decide and, when the findings reach the level, isolate. */
+export async function autoIsolate(ctx: Context, input: AutoIsolateInput, deps: RunDeps): Promise<AutoIsolateResult> {
+  const floor = ctx.config().thresholds.isolate.autoIsolateLevel;
+  const level = RANK[floor] > RANK[input.isolateOn] ? floor : input.isolateOn;
+  const counts = Object.entries(input.counts ?? {})
+    .filter(([, n]) => n)
+    .map(([l, n]) => `${n} ${l}`)
+    .join(', ');
+  if (!input.reached || RANK[input.reached] < RANK[level]) {
+    return {
+      triggered: false,
+      level,
+      why: `findings did not reach ${level}${input.reached ? ` (highest: ${input.reached})` : ''}: no isolation`,
+      isolation: null,
+    };
+  }
+  const why =
+    `scan findings reached ${input.reached}${counts ? ` (${counts})` : ''}, at or above --isolate-on ${level}` +
+    (level !== input.isolateOn ? ` (raised from ${input.isolateOn} by thresholds.isolate.autoIsolateLevel)` : '');
+  const isolation = await runIsolate(
+    ctx,
+    { targets: { integration: [input.integration] }, yes: true, auto: { why } },
+    deps,
+  );
+  return { triggered: true, level, why, isolation };
+}

@@ -1,0 +1,377 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { flatten, objectFromLabel } from './fields.js';
+import { evaluateBatch, type Batch, type Evaluated, type Evaluator } from './evaluate.js';
+import { HeavyHitters } from './population.js';
+import { reference, type Reference } from './reference.js';
+import { defaultPopulationRules, defaultRules, RULES_VERSION } from './registry.js';
+import type { CohortVerdict, PopulationRule, RecordRule } from './rule.js';
+import { atLeast, combine, levelOf } from './score.js';
+import type { CohortFinding, Finding, Level, Reason, ScanSource, Thresholds } from './types.js';
+import { detectObject } from './view.js';
+import { buildView, layoutFor } from './view.js';
+
+/** Accepted record ids and field values (`--allowlist`). */
+export interface Allowlist {
+  ids: ReadonlySet<string>;
+  /** lower-case field name -> accepted values (trimmed, lower case) */
+  values: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/** A previous run's findings (`--baseline`): id -> level it had. */
+export type Baseline = ReadonlyMap<string, Level>;
+
+export interface ScanOptions {
+  thresholds: Thresholds;
+  /** Findings below this score are not listed. Default: the low threshold. */
+  minScore?: number;
+  /** sObject type for every source (`--object`). */
+  object?: string;
+  /** Extra field roles (config `scan.fields`). */
+  fields?: Record<string, string>;
+  /** Rule ids switched off (config `scan.disable`). */
+  disable?: readonly string[];
+  rules?: readonly RecordRule[];
+  population?: readonly PopulationRule[];
+  /** Worker threads; 1 evaluates in this thread. */
+  jobs?: number;
+  allowlist?: Allowlist;
+  baseline?: Baseline;
+  /** Keep the flagged input rows (for `--format csv`). */
+  keepRows?: boolean;
+  ref?: Reference;
+  /** Monotonic milliseconds, for the duration. */
+  clock?: () => number;
+  onProgress?: (records: number) => void;
+}
+
+export interface InputSummary {
+  file: string;
+  object: string;
+  sha256: string | null;
+  rows: number;
+  skipped: number;
+}
+
+export interface ScanSummary {
+  recordsRead: number;
+  recordsSkipped: number;
+  findings: { total: number; low: number; medium: number; high: number };
+  byRule: Record<string, number>;
+  byObject: Record<string, number>;
+  cohorts: CohortFinding[];
+  inputs: InputSummary[];
+  rulesVersion: string;
+  rules: string[];
+  thresholds: Thresholds;
+  minScore: number;
+  allowlisted: number;
+  baselineSuppressed: number;
+  durationMs: number;
+}
+
+/** A flagged record as the evidence log keeps it: ids and judgement, no personal field values. */
+export interface FlaggedRecord {
+  id: string;
+  object: string;
+  level: Level;
+  score: number;
+  rules: string[];
+  country: string | null;
+  createdDate?: string;
+  createdById?: string;
+}
+
+export interface ScanResult {
+  summary: ScanSummary;
+  findings: Finding[];
+  /** The input row of each finding (same index), when `keepRows` was set. */
+  rows: Record<string, string | null>[];
+  /** Every finding as an evidence record (same index as `findings`). */
+  flagged: FlaggedRecord[];
+  /** Every finding before baseline filtering, for `--update-baseline`. */
+  unfiltered: { id: string; level: Level }[];
+}
+
+interface Candidate {
+  id: string;
+  object: string;
+  file: string;
+  line: number;
+  reasons: Reason[];
+  keys: string[];
+  country: string | null;
+  createdDate?: string;
+  createdById?: string;
+  row?: Record<string, string | null>;
+}
+
+const BATCH = 256;
+const SKETCH_CAPACITY = 100_000;
+const WORKER_URL = new URL('./worker.js', import.meta.url);
+
+/** Whether worker threads can run here (the compiled worker exists; not when running from TypeScript sources). */
+export const workersAvailable = (): boolean => existsSync(fileURLToPath(WORKER_URL));
+
+class Pool {
+  private workers: Worker[];
+  private next = 0;
+  private waiting = new Map<number, { resolve: (r: Evaluated[]) => void; reject: (e: unknown) => void }>();
+  constructor(n: number, data: unknown) {
+    this.workers = Array.from({ length: n }, () => {
+      const w = new Worker(WORKER_URL, { workerData: data });
+      w.on('message', (m: { seq: number; results: Evaluated[] }) => {
+        this.waiting.get(m.seq)?.resolve(m.results);
+        this.waiting.delete(m.seq);
+      });
+      w.on('error', (e) => {
+        for (const p of this.waiting.values()) p.reject(e);
+        this.waiting.clear();
+      });
+      return w;
+    });
+  }
+  submit(batch: Batch): Promise<Evaluated[]> {
+    return new Promise((resolve, reject) => {
+      this.waiting.set(batch.seq, { resolve, reject });
+      this.workers[this.next++ % this.workers.length]!.postMessage(batch);
+    });
+  }
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+function lower(values: Record<string, string | null>, name: string): string | undefined {
+  const k = Object.keys(values).find((x) => x.toLowerCase() === name);
+  return k ? (values[k] ?? undefined) : undefined;
+}
+
+/**
+ * Scan sources once, streaming: record rules per record (in worker threads with `jobs` > 1), population rules over
+ * bounded cohort counts, then scores, levels, allowlist and baseline. Reused unchanged for live org scans.
+ */
+export async function runScan(sources: AsyncIterable<ScanSource> | Iterable<ScanSource>, opts: ScanOptions): Promise<ScanResult> {
+  const clock = opts.clock ?? (() => performance.now());
+  const started = clock();
+  const ref = opts.ref ?? reference();
+  const disabled = new Set(opts.disable ?? []);
+  const rules = (opts.rules ?? defaultRules).filter((r) => !disabled.has(r.id));
+  const population = (opts.population ?? defaultPopulationRules).filter((r) => !disabled.has(r.id));
+  const tracked = new Set(population.filter((p) => p.track).map((p) => p.id));
+  const ev: Evaluator = { rules, population, fields: opts.fields ?? {}, ref };
+  const t = opts.thresholds;
+  const minScore = opts.minScore ?? t.low;
+  const jobs = Math.max(1, opts.jobs ?? 1);
+  const pool =
+    jobs > 1 && workersAvailable()
+      ? new Pool(jobs, { ruleIds: rules.map((r) => r.id), populationIds: population.map((p) => p.id), fields: ev.fields })
+      : null;
+
+  const counts = new HeavyHitters(SKETCH_CAPACITY);
+  const flaggedCounts = new HeavyHitters(SKETCH_CAPACITY);
+  const base = new HeavyHitters(SKETCH_CAPACITY);
+  const candidates: Candidate[] = [];
+  const inputs: InputSummary[] = [];
+  const layouts = new Map();
+  let recordsRead = 0;
+  let recordsSkipped = 0;
+  let allowlisted = 0;
+  let seq = 0;
+
+  const allowReasons = (reasons: Reason[], values: Record<string, string | null>): Reason[] => {
+    if (!opts.allowlist?.values.size) return reasons;
+    return reasons.filter((r) => {
+      for (const f of r.field.split('+')) {
+        const accepted = opts.allowlist!.values.get(f.toLowerCase());
+        const v = lower(values, f.toLowerCase());
+        if (accepted && v !== undefined && accepted.has(v.trim().toLowerCase())) return false;
+      }
+      return true;
+    });
+  };
+
+  const absorb = (batch: Batch, lines: number[], results: Evaluated[]) => {
+    for (let i = 0; i < results.length; i++) {
+      const r = results[i]!;
+      const row = batch.rows[i]!;
+      const values: Record<string, string | null> = {};
+      for (let j = 0; j < batch.header.length; j++) values[batch.header[j]!] = row[j] ?? null;
+      const id = lower(values, 'id')?.trim() || `${batch.file}:${lines[i]}`;
+      if (opts.allowlist?.ids.has(id)) {
+        allowlisted += 1;
+        continue;
+      }
+      const reasons = allowReasons(r.reasons, values);
+      const recordFlagged = reasons.length > 0 && combine(reasons) >= t.low;
+      const bases = new Set<string>();
+      for (const k of r.keys) {
+        counts.add(k.key);
+        if (recordFlagged) flaggedCounts.add(k.key);
+        bases.add(k.base);
+      }
+      for (const b of bases) base.add(b);
+      if (reasons.length === 0 && !r.keys.some((k) => tracked.has(k.rule))) continue;
+      const view = buildView(values, layoutFor(batch.header, batch.object, ev.fields), ref);
+      candidates.push({
+        id,
+        object: batch.object,
+        file: batch.file,
+        line: lines[i]!,
+        reasons,
+        keys: r.keys.map((k) => k.key),
+        country: view.country,
+        createdDate: view.first('createdDate')?.value,
+        createdById: view.first('createdById')?.value,
+        row: opts.keepRows ? values : undefined,
+      });
+    }
+  };
+
+  const inflight: { batch: Batch; lines: number[]; result: Promise<Evaluated[]> | Evaluated[] }[] = [];
+  const drain = async (keep: number) => {
+    while (inflight.length > keep) {
+      const head = inflight.shift()!;
+      absorb(head.batch, head.lines, await head.result);
+    }
+  };
+  const submit = async (batch: Batch, lines: number[]) => {
+    if (pool) {
+      inflight.push({ batch, lines, result: pool.submit(batch) });
+      await drain(jobs * 4);
+    } else {
+      absorb(batch, lines, evaluateBatch(batch, ev, layouts));
+    }
+  };
+
+  try {
+    for await (const src of sources) {
+      let object: string | null = opts.object ?? src.object ?? null;
+      let header: string[] | null = null;
+      let headerKey = '';
+      let rows: (string | null)[][] = [];
+      let lines: number[] = [];
+      let ordinal = 0;
+      const flush = async () => {
+        if (!rows.length || !header) return;
+        const batch: Batch = { seq: seq++, file: src.label, object: object!, header, rows };
+        const l = lines;
+        rows = [];
+        lines = [];
+        await submit(batch, l);
+      };
+      for await (const rec of src.records) {
+        ordinal += 1;
+        const flat = flatten(rec);
+        if (!object) object = detectObject(flat, objectFromLabel(src.label));
+        const keys = Object.keys(flat);
+        const key = keys.join('\u0001');
+        if (key !== headerKey) {
+          await flush();
+          header = keys;
+          headerKey = key;
+        }
+        rows.push(keys.map((k) => flat[k] ?? null));
+        lines.push(src.line ? src.line() : ordinal);
+        if (rows.length >= BATCH) await flush();
+        recordsRead += 1;
+        if (opts.onProgress && recordsRead % 10_000 === 0) opts.onProgress(recordsRead);
+      }
+      await flush();
+      const stats = src.stats?.();
+      recordsSkipped += stats?.skipped ?? 0;
+      inputs.push({ file: src.label, object: object ?? 'Unknown', sha256: stats?.sha256 ?? null, rows: stats?.rows ?? ordinal, skipped: stats?.skipped ?? 0 });
+    }
+    await drain(0);
+  } finally {
+    await pool?.close();
+  }
+
+  // Population verdicts over the bounded counts; a member gets the strongest verdict of each rule.
+  const verdicts = new Map<string, { rule: string; v: CohortVerdict }>();
+  const cohorts: CohortFinding[] = [];
+  for (const p of population) {
+    for (const v of p.judge({ count: counts.counts, flagged: flaggedCounts.counts, base: base.counts })) {
+      verdicts.set(v.key, { rule: p.id, v });
+      cohorts.push({ rule: p.id, cohort: v.cohort, members: v.members, statistic: v.statistic, message: v.message });
+    }
+  }
+
+  const findings: Finding[] = [];
+  const rows: Record<string, string | null>[] = [];
+  const flagged: FlaggedRecord[] = [];
+  const unfiltered: { id: string; level: Level }[] = [];
+  let baselineSuppressed = 0;
+  for (const c of candidates) {
+    const reasons = [...c.reasons];
+    const added = new Map<string, Reason>();
+    for (const k of c.keys) {
+      const hit = verdicts.get(k);
+      if (!hit) continue;
+      const trackedOnly = tracked.has(hit.rule);
+      if (!trackedOnly && c.reasons.length === 0) continue;
+      const prev = added.get(hit.rule);
+      if (!prev || prev.weight < hit.v.weight) {
+        added.set(hit.rule, { rule: hit.rule, field: hit.v.field, evidence: hit.v.evidence, message: hit.v.message, weight: hit.v.weight });
+      }
+    }
+    reasons.push(...added.values());
+    if (!reasons.length) continue;
+    const score = combine(reasons);
+    const level = levelOf(score, t);
+    if (!level || score < minScore) continue;
+    unfiltered.push({ id: c.id, level });
+    const before = opts.baseline?.get(c.id);
+    if (before && atLeast(before, level)) {
+      baselineSuppressed += 1;
+      continue;
+    }
+    reasons.sort((a, b) => b.weight - a.weight);
+    findings.push({ id: c.id, object: c.object, file: c.file, line: c.line, score, level, reasons });
+    if (opts.keepRows && c.row) rows.push(c.row);
+    flagged.push({
+      id: c.id,
+      object: c.object,
+      level,
+      score,
+      rules: [...new Set(reasons.map((r) => r.rule))],
+      country: c.country,
+      ...(c.createdDate ? { createdDate: c.createdDate } : {}),
+      ...(c.createdById ? { createdById: c.createdById } : {}),
+    });
+  }
+
+  const byRule: Record<string, number> = {};
+  const byObject: Record<string, number> = {};
+  const byLevel = { total: findings.length, low: 0, medium: 0, high: 0 };
+  for (const f of findings) {
+    byLevel[f.level] += 1;
+    byObject[f.object] = (byObject[f.object] ?? 0) + 1;
+    for (const r of new Set(f.reasons.map((x) => x.rule))) byRule[r] = (byRule[r] ?? 0) + 1;
+  }
+
+  return {
+    summary: {
+      recordsRead,
+      recordsSkipped,
+      findings: byLevel,
+      byRule,
+      byObject,
+      cohorts,
+      inputs,
+      rulesVersion: RULES_VERSION,
+      rules: [...rules.map((r) => r.id), ...population.map((p) => p.id)],
+      thresholds: t,
+      minScore,
+      allowlisted,
+      baselineSuppressed,
+      durationMs: Math.round(clock() - started),
+    },
+    findings,
+    rows,
+    flagged,
+    unfiltered,
+  };
+}

@@ -1,0 +1,42 @@
+import { ex, type Hit, type RecordRule } from '../rule.js';
+import { emailDomain, emailLocal, fold, quote } from '../text.js';
+
+/**
+ * Addresses built from the record's own name the way generators do: `Braeden.Luettgen71@hotmail.com` (capitalised
+ * name parts joined by `.` or `_`, optional digits, at a consumer mail provider). Weak alone: real people do this too.
+ */
+export const freemailNamePattern: RecordRule = {
+  id: 'freemail-name-pattern',
+  family: 'generator-fingerprints',
+  why: 'Generators derive the e-mail from the name with the original capitals; people mostly type lower case.',
+  maxWeight: 0.3,
+  check(view, ref) {
+    const hits: Hit[] = [];
+    const first = view.first('firstName')?.value.trim();
+    const last = view.first('lastName')?.value.trim();
+    if (!first || !last) return hits;
+    const strip = (s: string) => s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/\s+/g, '');
+    for (const v of view.all('email')) {
+      const local = emailLocal(v.value);
+      const domain = emailDomain(v.value);
+      if (!local || !domain || !ref.freeMail().has(domain)) continue;
+      const m = /^(\p{Lu}[\p{L}'-]*)[._](\p{Lu}[\p{L}'-]*)(\d{0,3})$/u.exec(local);
+      if (m && strip(m[1]!) === strip(first) && strip(m[2]!) === strip(last) && fold(first) !== fold(last)) {
+        hits.push({
+          field: v.field,
+          evidence: quote(v.value),
+          message: `${v.field} is "First.Last${m[3] ? '<digits>' : ''}" with the name's capitals at a consumer provider, as generators write it`,
+          weight: 0.3,
+        });
+      }
+    }
+    return hits;
+  },
+  examples: {
+    fires: [ex('Contact', { FirstName: 'Braeden', LastName: 'Luettgen', Email: 'Braeden.Luettgen71@hotmail.com' })],
+    quiet: [
+      ex('Contact', { FirstName: 'Isabelle', LastName: 'Rauch', Email: 'Isabelle.Rauch@assemblee-nationale.fr' }),
+      ex('Contact', { FirstName: 'Anna', LastName: 'Berg', Email: 'anna.berg@gmail.com' }),
+    ],
+  },
+};

@@ -1,0 +1,106 @@
+import { ex, type Hit, type RecordRule } from '../rule.js';
+import type { Reference } from '../reference.js';
+import { emailDomain, fold, quote, websiteHost } from '../text.js';
+
+interface Index {
+  companies: Map<string, string>;
+  people: Map<string, { dataset: string; company: string; domain: string | null }[]>;
+  domains: Map<string, string>;
+  mockaroo: Set<string>;
+  names: Record<string, string>;
+}
+const cache = new WeakMap<object, Index>();
+function index(ref: Reference): Index {
+  const s = ref.sampleDatasets();
+  let i = cache.get(s);
+  if (!i) {
+    const people = new Map<string, { dataset: string; company: string; domain: string | null }[]>();
+    for (const [dataset, name, company, domain] of s.people) {
+      const k = fold(name);
+      people.set(k, [...(people.get(k) ?? []), { dataset, company: fold(company), domain }]);
+    }
+    i = {
+      companies: new Map(s.companies.map(([d, c]) => [fold(c), d])),
+      people,
+      domains: new Map(s.emailDomains.map(([d, dom]) => [dom, d])),
+      mockaroo: new Set(ref.vocabulary().mockarooCompanies.map((c) => c.toLowerCase())),
+      names: s.datasets,
+    };
+    cache.set(s, i);
+  }
+  return i;
+}
+
+/**
+ * Published demo data (Developer Edition seed data, Trailhead orgs, Northwind, Mockaroo company names): matched on
+ * combinations, so one common word is never enough.
+ */
+export const knownSampleData: RecordRule = {
+  id: 'known-sample-data',
+  family: 'known-sample-datasets',
+  why: 'Demo records shipped with sample orgs and tutorials end up in production through copied seed scripts.',
+  maxWeight: 0.95,
+  check(view, ref) {
+    const idx = index(ref);
+    const hits: Hit[] = [];
+    const company = view.first('company');
+    const companyKey = company ? fold(company.value) : '';
+    const first = view.first('firstName')?.value ?? '';
+    const last = view.first('lastName')?.value ?? '';
+    const full = fold(`${first} ${last}`) || fold(view.first('fullName')?.value ?? '');
+    const domains = view.all('email').map((v) => emailDomain(v.value)).filter((d): d is string => !!d);
+
+    const person = full ? idx.people.get(full) : undefined;
+    if (person) {
+      const match = person.find((p) => (companyKey && p.company === companyKey) || (p.domain && domains.includes(p.domain)));
+      if (match) {
+        hits.push({
+          field: company && match.company === companyKey ? `Name+${company.field}` : 'Name+Email',
+          evidence: quote(`${first} ${last}`.trim() + (company ? ` / ${company.value}` : '')),
+          message: `"${quote(`${first} ${last}`.trim())}" with this company or e-mail is a record of the ${idx.names[match.dataset] ?? match.dataset}`,
+          weight: 0.95,
+        });
+        return hits;
+      }
+    }
+    if (company && idx.companies.has(companyKey)) {
+      const d = idx.companies.get(companyKey)!;
+      hits.push({
+        field: company.field,
+        evidence: quote(company.value),
+        message: `${company.field} "${quote(company.value)}" is a company of the ${idx.names[d] ?? d}`,
+        weight: view.object === 'Account' ? 0.6 : 0.45,
+      });
+    }
+    if (company && /^[A-Z][a-z]+$/.test(company.value.trim()) && idx.mockaroo.has(companyKey)) {
+      hits.push({
+        field: company.field,
+        evidence: quote(company.value),
+        message: `${company.field} "${quote(company.value)}" is an invented name from the Mockaroo company-name list used by seed scripts`,
+        weight: 0.5,
+      });
+    }
+    for (const v of [...view.all('email'), ...view.all('website')]) {
+      const host = v.field.toLowerCase().includes('web') ? websiteHost(v.value) : emailDomain(v.value);
+      if (host && idx.domains.has(host)) {
+        const d = idx.domains.get(host)!;
+        hits.push({ field: v.field, evidence: quote(v.value), message: `${v.field} uses ${host}, a domain of the ${idx.names[d] ?? d}`, weight: 0.9 });
+      }
+    }
+    return hits;
+  },
+  examples: {
+    fires: [
+      ex('Contact', { FirstName: 'Rose', LastName: 'Gonzalez', AccountName: 'Edge Communications' }),
+      ex('Lead', { FirstName: 'Bertha', LastName: 'Boxer', Company: 'Farmers Coop. of Florida' }),
+      ex('Account', { Name: 'Burlington Textiles Corp of America' }),
+      ex('Account', { Name: 'Twitterwire' }),
+      ex('Contact', { LastName: 'Ochoa', Email: 'victor@dreamhouse.demo' }),
+    ],
+    quiet: [
+      ex('Contact', { FirstName: 'Rose', LastName: 'Gonzalez', AccountName: 'Kaiser Permanente' }),
+      ex('Account', { Name: 'Edgewater Capital' }),
+      ex('Account', { Name: 'Yodel' }),
+    ],
+  },
+};

@@ -1,0 +1,43 @@
+import { ex, type Hit, type RecordRule } from '../rule.js';
+import { emailDomain, emailLocal, fold, quote } from '../text.js';
+
+/** Placeholder and throw-away mail: `test@test.com`, `demo@demo.com`, `x@mailinator.com`. */
+export const placeholderEmail: RecordRule = {
+  id: 'placeholder-email',
+  family: 'placeholder-tokens',
+  why: 'Addresses at placeholder or disposable domains do not reach a real customer.',
+  maxWeight: 0.75,
+  check(view, ref) {
+    const p = ref.placeholders();
+    const hits: Hit[] = [];
+    for (const v of view.all('email')) {
+      const domain = emailDomain(v.value);
+      const local = emailLocal(v.value);
+      if (!domain || !local) continue;
+      const label = domain.split('.')[0]!;
+      const localFold = fold(local).replace(/ ?\d+$/, '');
+      if (p.emailDomains.includes(domain)) {
+        hits.push({ field: v.field, evidence: quote(v.value), message: `${v.field} uses ${domain}, a placeholder or throw-away domain`, weight: 0.75 });
+      } else if (ref.disposable().has(domain)) {
+        hits.push({ field: v.field, evidence: quote(v.value), message: `${v.field} uses ${domain}, a disposable mail service`, weight: 0.5 });
+      } else if (localFold && localFold.replace(/ /g, '') === label && label.length <= 8 && !ref.freeMail().has(domain)) {
+        hits.push({ field: v.field, evidence: quote(v.value), message: `${v.field} repeats its domain as the mailbox (${quote(v.value)})`, weight: 0.55 });
+      } else if (p.strongTokens.includes(localFold) && !['info', 'contact', 'office'].includes(localFold)) {
+        hits.push({ field: v.field, evidence: quote(v.value), message: `${v.field} mailbox is the placeholder word "${localFold}"`, weight: 0.35 });
+      }
+    }
+    return hits;
+  },
+  examples: {
+    fires: [
+      ex('Contact', { LastName: 'Test', Email: 'test@test.com' }),
+      ex('Contact', { LastName: 'Demo', Email: 'demo@demo.com' }),
+      ex('Contact', { LastName: 'Test', Email: 'bob.test@mailinator.com' }),
+    ],
+    quiet: [
+      ex('Contact', { LastName: 'Smith', Email: 'anna.smith@gmail.com' }),
+      ex('Contact', { LastName: 'Test', Email: 'k.test@acme.de' }),
+      ex('Account', { Name: 'Acme', Website: 'acme.com' }),
+    ],
+  },
+};

@@ -1,0 +1,18 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { evaluateBatch, type Batch } from './evaluate.js';
+import { reference } from './reference.js';
+import { defaultPopulationRules, defaultRules } from './registry.js';
+import type { Layout } from './view.js';
+
+/** Worker thread entry: evaluates batches with the enabled rules (by id) and posts the results back in order. */
+const data = workerData as { ruleIds: string[]; populationIds: string[]; fields: Record<string, string> };
+const ev = {
+  rules: defaultRules.filter((r) => data.ruleIds.includes(r.id)),
+  population: defaultPopulationRules.filter((r) => data.populationIds.includes(r.id)),
+  fields: data.fields,
+  ref: reference(),
+};
+const layouts = new Map<string, Layout>();
+parentPort?.on('message', (batch: Batch) => {
+  parentPort?.postMessage({ seq: batch.seq, results: evaluateBatch(batch, ev, layouts) });
+});

@@ -1,0 +1,273 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startEmulator } from '../../src/emulator/index.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+import {
+  INTEGRATION,
+  PERSON,
+  admin,
+  advanceClock,
+  connectAs,
+  dump,
+  orgArgs,
+  requests,
+  rollbackSeed,
+  type Emulator,
+} from './helpers/org.js';
+
+type Row = Record<string, unknown>;
+
+/** An org where the integration overwrote Email and set Title (null before) on `n` contacts and created 2. */
+async function incident(n: number) {
+  const emu = await startEmulator({ seed: rollbackSeed(n) });
+  const contacts = (await dump(emu, 'Contact')).records.Contact!;
+  const original = new Map(contacts.map((c) => [String(c.Id), c]));
+  const since = new Date(Date.parse((await dump(emu, 'Contact')).now) + 30_000).toISOString();
+  await advanceClock(emu, 60_000);
+  const { conn, userId } = await connectAs(emu, INTEGRATION);
+  const ids = [...original.keys()];
+  for (let i = 0; i < ids.length; i += 200) {
+    await conn
+      .sobject('Contact')
+      .update(ids.slice(i, i + 200).map((Id, k) => ({ Id, Email: `fake${i + k}@partnersync.test`, Title: 'Bot' })));
+  }
+  const made = (await conn.sobject('Contact').create([{ LastName: 'Synth A' }, { LastName: 'Synth B' }])) as {
+    id: string;
+  }[];
+  await advanceClock(emu, 120_000);
+  return { emu, original, since, created: made.map((m) => m.id), integId: userId };
+}
+
+const byId = async (emu: Emulator) =>
+  new Map<string, Row>((await dump(emu, 'Contact')).records.Contact!.map((c) => [String(c.Id), c]));
+
+describe('rollback options and faults', () => {
+  let emu: Emulator;
+  afterEach(() => emu?.close());
+
+  it('Bulk 2.0 above the threshold: one ingest job per object and operation, nulls restored with #N/A', async () => {
+    const inc = await incident(30);
+    emu = inc.emu;
+    await admin(emu, 'DELETE', '/requests');
+    const cwd = tempDir();
+    const r = await runCli(
+      [
+        '--json',
+        'rollback',
+        '--object',
+        'Contact',
+        '--user',
+        INTEGRATION,
+        '--since',
+        inc.since,
+        '--yes',
+        '--bulk-threshold',
+        '10',
+        ...orgArgs(emu),
+      ],
+      { cwd },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.applied).toMatchObject({ done: 32, failed: 0 });
+    expect(out.estimate.mode).toEqual({ 'Contact:update': 'bulk', 'Contact:delete': 'collections' });
+    const state = await byId(emu);
+    for (const [id, c] of inc.original) {
+      expect(state.get(id)).toMatchObject({ Email: c.Email });
+      expect(state.get(id)!.Title ?? null).toBeNull();
+    }
+    for (const id of inc.created) expect(state.get(id)).toMatchObject({ IsDeleted: true });
+    const log = await requests(emu);
+    expect(log.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/jobs/ingest'))).toHaveLength(1);
+    expect(log.requests.filter((q) => q.method === 'PATCH' && q.path.endsWith('/composite/sobjects'))).toHaveLength(0);
+    const batches = JSON.parse((await runCli(['--json', 'audit', 'log', '--kind', 'rollback.batch'], { cwd })).stdout);
+    expect(batches.map((b: { payload: Row }) => b.payload.channel).sort()).toEqual(['bulk2', 'collections']);
+  });
+
+  it('API calls stay within ceil(N/200) + 10 with Collections', async () => {
+    const inc = await incident(450);
+    emu = inc.emu;
+    const r = await runCli(
+      [
+        '--json',
+        'rollback',
+        '--object',
+        'Contact',
+        '--user',
+        INTEGRATION,
+        '--since',
+        inc.since,
+        '--yes',
+        ...orgArgs(emu),
+      ],
+      { cwd: tempDir() },
+    );
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.applied.done).toBe(452);
+    expect(out.apiCalls.total).toBeLessThanOrEqual(Math.ceil(452 / 200) + 10);
+  });
+
+  it('UNABLE_TO_LOCK_ROW is retried until it succeeds; other per-record errors are reported (exit 3)', async () => {
+    const inc = await incident(8);
+    emu = inc.emu;
+    await admin(emu, 'POST', '/faults', 'PATCH */composite/sobjects error=UNABLE_TO_LOCK_ROW times=3');
+    const cwd = tempDir();
+    const r = await runCli(
+      [
+        '--json',
+        'rollback',
+        '--object',
+        'Contact',
+        '--user',
+        INTEGRATION,
+        '--since',
+        inc.since,
+        '--yes',
+        ...orgArgs(emu),
+      ],
+      {
+        cwd,
+      },
+    );
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).applied).toMatchObject({ done: 10, failed: 0 });
+    for (const [id, c] of inc.original) expect((await byId(emu)).get(id)).toMatchObject({ Email: c.Email });
+
+    const inc2 = await incident(4);
+    await emu.close();
+    emu = inc2.emu;
+    await admin(emu, 'POST', '/faults', 'PATCH */composite/sobjects error=FIELD_CUSTOM_VALIDATION_EXCEPTION times=1');
+    const cwd2 = tempDir();
+    const r2 = await runCli(
+      [
+        '--json',
+        'rollback',
+        '--object',
+        'Contact',
+        '--user',
+        INTEGRATION,
+        '--since',
+        inc2.since,
+        '--yes',
+        ...orgArgs(emu),
+      ],
+      {
+        cwd: cwd2,
+      },
+    );
+    expect(r2.code).toBe(3);
+    const out = JSON.parse(r2.stdout);
+    expect(out.applied).toMatchObject({ done: 5, failed: 1 });
+    expect(out.applied.failures[0].error).toMatch(/^FIELD_CUSTOM_VALIDATION_EXCEPTION/);
+    expect(r2.stderr).toMatch(/1 record\(s\) failed/);
+    const completed = JSON.parse(
+      (await runCli(['--json', 'audit', 'log', '--kind', 'rollback.completed'], { cwd: cwd2 })).stdout,
+    );
+    expect(completed[0].payload).toMatchObject({ done: 5, failed: 1 });
+  });
+
+  it('quarantine strategy, --integration from config, approval threshold', async () => {
+    const inc = await incident(3);
+    emu = inc.emu;
+    const ann = await connectAs(emu, PERSON);
+    const cwd = tempDir();
+    writeFileSync(
+      path.join(cwd, 'lockout.config.yaml'),
+      [
+        'integrations:',
+        '  - name: partner-sync',
+        `    users: ["${INTEGRATION}"]`,
+        '    objects: [Contact]',
+        'rollback:',
+        '  quarantine:',
+        '    field: Department',
+        '    value: QUARANTINED',
+        `    owner: "${ann.userId}"`,
+        'thresholds:',
+        '  rollback:',
+        '    maxRecords: 2',
+      ].join('\n'),
+    );
+    const args = [
+      '--json',
+      'rollback',
+      '--integration',
+      'partner-sync',
+      '--since',
+      inc.since,
+      '--strategy',
+      'quarantine',
+      '--yes',
+      ...orgArgs(emu),
+    ];
+    const refused = await runCli(args, { cwd });
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toMatch(/maxRecords \(2\)/);
+    const r = await runCli([...args, '--approved-by', 'Jane CAB'], { cwd });
+    expect(r.code).toBe(0);
+    const state = await byId(emu);
+    for (const id of inc.created)
+      expect(state.get(id)).toMatchObject({ IsDeleted: false, Department: 'QUARANTINED', OwnerId: ann.userId });
+    const planned = JSON.parse(
+      (await runCli(['--json', 'audit', 'log', '--kind', 'rollback.planned'], { cwd })).stdout,
+    );
+    expect(planned[0].payload.options.approvedBy).toBe('Jane CAB');
+  });
+
+  it('--from-scan: flagged records are deleted when no integration user is named; bad lines name the line', async () => {
+    const inc = await incident(2);
+    emu = inc.emu;
+    const cwd = tempDir();
+    writeFileSync(
+      path.join(cwd, 'findings.jsonl'),
+      inc.created
+        .map((id) =>
+          JSON.stringify({ id, object: 'Contact', file: 'org', line: 0, score: 0.9, level: 'high', reasons: ['x'] }),
+        )
+        .join('\n'),
+    );
+    const r = await runCli(['--json', 'rollback', '--from-scan', 'findings.jsonl', '--yes', ...orgArgs(emu)], { cwd });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).summary.byAction).toMatchObject({ delete: 2, restore: 0 });
+    const state = await byId(emu);
+    for (const id of inc.created) expect(state.get(id)).toMatchObject({ IsDeleted: true });
+    for (const id of inc.original.keys()) expect(state.get(id)).toMatchObject({ IsDeleted: false });
+
+    writeFileSync(
+      path.join(cwd, 'bad.jsonl'),
+      `${JSON.stringify({ id: inc.created[0], object: 'Contact' })}\n{"object":"Contact"}\n`,
+    );
+    const bad = await runCli(['rollback', '--from-scan', 'bad.jsonl', '--dry-run', ...orgArgs(emu)], { cwd });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/bad\.jsonl:2/);
+  });
+
+  it('a snapshot taken before the window is the before-image (it wins over History)', async () => {
+    emu = await startEmulator({ seed: rollbackSeed(3) });
+    const cwd = tempDir();
+    const snap = await runCli(
+      ['--json', 'snapshot', '--object', 'Contact', '--fields', 'Email,Department', ...orgArgs(emu)],
+      { cwd },
+    );
+    expect(snap.code).toBe(0);
+    expect(JSON.parse(snap.stdout).count).toBe(3);
+    const now = (await dump(emu, 'Contact')).now;
+    const since = new Date(Date.parse(now) + 30_000).toISOString();
+    await advanceClock(emu, 60_000);
+    const { conn } = await connectAs(emu, INTEGRATION);
+    const first = (await dump(emu, 'Contact')).records.Contact![0]!;
+    // Department is not history-tracked: only the snapshot knows it changed.
+    await conn.sobject('Contact').update({ Id: String(first.Id), Department: 'Hacked', Email: 'x@partnersync.test' });
+    const r = await runCli(
+      ['--json', 'rollback', '--object', 'Contact', '--user', INTEGRATION, '--since', since, '--yes', ...orgArgs(emu)],
+      { cwd },
+    );
+    expect(r.code).toBe(0);
+    const state = await byId(emu);
+    expect(state.get(String(first.Id))).toMatchObject({ Email: first.Email, Department: null });
+    const v = await runCli(['--json', 'verify', '--snapshot', JSON.parse(snap.stdout).id, ...orgArgs(emu)], { cwd });
+    expect(JSON.parse(v.stdout).counts).toEqual({ unchanged: 3, changed: 0, added: 0, deleted: 0 });
+  });
+});

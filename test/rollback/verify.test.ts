@@ -1,0 +1,80 @@
+import { changedFields, VerifyAccumulator } from '../../src/rollback/verify.js';
+import { comparable, recordHash, normalizeRecord } from '../../src/rollback/records.js';
+
+describe('changedFields', () => {
+  it.each([
+    ['identical', { Id: '1', A: 'x' }, { Id: '1', A: 'x' }, undefined, []],
+    ['one field differs', { A: 'x', B: 'y' }, { A: 'x', B: 'z' }, undefined, ['B']],
+    ['missing key counts as null', { A: 'x' }, { A: 'x', B: 'z' }, undefined, ['B']],
+    ['null vs empty CSV cell is equal', { A: null }, { A: '' }, undefined, []],
+    ['number vs CSV text is equal', { N: 42 }, { N: '42' }, undefined, []],
+    ['boolean vs CSV text is equal', { B: true }, { B: 'true' }, undefined, []],
+    [
+      'datetime +0000 vs Z is equal',
+      { D: '2024-05-01T12:34:56.000+0000' },
+      { D: '2024-05-01T12:34:56.000Z' },
+      undefined,
+      [],
+    ],
+    ['only the listed fields', { A: 'x', B: 'y' }, { A: 'q', B: 'z' }, ['B'], ['B']],
+    ['case matters in text', { A: 'Anna' }, { A: 'anna' }, undefined, ['A']],
+  ])('%s', (_n, a, b, fields, want) => {
+    expect(changedFields(a, b, fields as string[] | undefined)).toEqual(want);
+  });
+});
+
+describe('VerifyAccumulator', () => {
+  it('sorts records into unchanged, changed (with fields), added and deleted', () => {
+    const acc = new VerifyAccumulator(undefined);
+    acc.seen('1', { Id: '1', A: 'x' }, { rec: { Id: '1', A: 'x' } });
+    acc.seen('2', { Id: '2', A: 'y' }, { rec: { Id: '2', A: 'x' } });
+    acc.seen('3', { Id: '3', A: 'z' }, undefined);
+    acc.deleted('4');
+    const r = acc.finish();
+    expect(r.counts).toEqual({ unchanged: 1, changed: 1, added: 1, deleted: 1 });
+    expect(r.changed).toEqual([{ id: '2', fields: ['A'] }]);
+    expect(r.added).toEqual(['3']);
+    expect(r.deleted).toEqual(['4']);
+    expect(r.fieldCounts).toEqual({ A: 1 });
+  });
+
+  it('takes equal hashes as unchanged and caps the lists but not the counts', () => {
+    const acc = new VerifyAccumulator(undefined, 1);
+    acc.seen('1', { A: 'different' }, { rec: { A: 'x' }, sha256: 'h' }, 'h');
+    acc.seen('2', { A: 'y' }, undefined);
+    acc.seen('3', { A: 'y' }, undefined);
+    const r = acc.finish();
+    expect(r.counts.unchanged).toBe(1);
+    expect(r.counts.added).toBe(2);
+    expect(r.added).toEqual(['2']);
+    expect(r.truncated).toBe(true);
+  });
+});
+
+describe('record hashing', () => {
+  it('drops attributes, flattens parents and hashes canonical JSON (key order does not matter)', () => {
+    const a = normalizeRecord({
+      attributes: { type: 'Contact' },
+      Id: '003',
+      Account: { attributes: {}, Name: 'Acme' },
+      B: 1,
+    });
+    expect(a).toEqual({ Id: '003', 'Account.Name': 'Acme', B: 1 });
+    // printf '%s' '{"Account.Name":"Acme","B":1,"Id":"003"}' | sha256sum
+    expect(recordHash(a)).toBe(recordHash({ B: 1, Id: '003', 'Account.Name': 'Acme' }));
+    expect(recordHash(a)).toBe('786feafc8903a39fc1c10933a53e37f77740e695c3ce6da685be08a0d8c3753b');
+  });
+
+  it.each([
+    [null, null],
+    ['', null],
+    ['#N/A', null],
+    [3, '3'],
+    ['3.50', '3.5'],
+    ['007', '007'],
+    ['TRUE', 'true'],
+    ['2024-05-01T12:34:56.000+0000', '2024-05-01T12:34:56.000Z'],
+  ])('comparable(%p) = %p', (v, want) => {
+    expect(comparable(v as never)).toBe(want);
+  });
+});
