@@ -13,6 +13,7 @@ export interface EmulatorStartFlags {
   faults?: string;
   bulkPageSize?: number;
   queryBatchSize?: number;
+  timeZone?: string;
 }
 
 /** What `lockout emulator start` prints as its first stdout line. */
@@ -47,6 +48,7 @@ export async function startFromFlags(ctx: Context, flags: EmulatorStartFlags): P
       faults: flags.faults,
       bulkPageSize: flags.bulkPageSize,
       queryBatchSize: flags.queryBatchSize,
+      timeZone: flags.timeZone,
     });
   } catch (e) {
     if (e instanceof EmulatorInputError) throw new UsageError(e.message);
@@ -114,6 +116,7 @@ export function registerEmulator(program: Command, ctxFor: (cmd: Command) => Con
         parseIntFlag('--query-batch-size', 1, 2000),
       ),
     )
+    .option('--time-zone <iana>', 'time zone of SOQL date literals such as TODAY (default UTC)')
     .action(async (flags: EmulatorStartFlags, cmd: Command) => {
       const ctx = ctxFor(cmd);
       await runEmulator(ctx, flags, signalled());

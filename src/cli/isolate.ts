@@ -50,6 +50,8 @@ function renderOutcome(r: IsolateResult | UndoResult, undo: boolean): string {
   if (!r.summary) return planText;
   const s = r.summary;
   const lines = [
+    planText,
+    '',
     `${r.isolationId}: ${undo ? 'undo' : 'isolation'} ${s.failed ? 'INCOMPLETE' : 'complete'}: ${s.done} done, ${s.skipped} already in place, ${s.failed} failed`,
   ];
   if (s.notIsolated.length) {

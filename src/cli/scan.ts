@@ -3,6 +3,8 @@ import type { Context } from './context.js';
 import { scanCommand, type ScanCommandOptions } from '../scan/command.js';
 import { FORMATS, type Format } from '../scan/formatters/index.js';
 import type { Level } from '../scan/types.js';
+import { scanIsolateHooks } from '../isolate/auto.js';
+import { connectOrg } from '../org/connect.js';
 
 const LEVELS = ['low', 'medium', 'high'];
 
@@ -34,6 +36,8 @@ export interface ScanFlags {
   where?: string;
   fields?: string;
   sinceLast?: boolean;
+  isolateOn?: string;
+  integration?: string;
 }
 
 /** Turn flags into the options object of `scanCommand` (tests capture it through `run`). */
@@ -60,7 +64,7 @@ export function scanOptions(files: string[], flags: ScanFlags, defaults: { failO
     updateBaseline: !!flags.updateBaseline,
     skipBadRows: !!flags.skipBadRows,
     jobs: flags.jobs,
-    after: [],
+    after: [...scanIsolateHooks(flags, (ctx) => () => connectOrg(ctx))],
   };
 }
 
@@ -86,6 +90,8 @@ export function buildScanCommand(
     .option('--where <cond>', 'with --org: a SOQL WHERE condition')
     .option('--fields <list>', 'with --org: comma-separated fields to read (default: the standard ones)')
     .option('--since-last', 'with --org: only records created or changed since the last successful scan')
+    .option('--isolate-on <level>', 'isolate --integration when findings reach low|medium|high (within config thresholds)')
+    .option('--integration <name>', 'with --isolate-on: the integration (from the config) to isolate')
     .action(async (files: string[], flags: ScanFlags, cmd: Command) => {
       const ctx = ctxFor(cmd);
       await run(ctx, scanOptions(files, flags, { failOn: ctx.config().scan.failOn }), flags);

@@ -165,16 +165,21 @@ export function registerAdmin(router: Router, state: OrgState, initial: () => Se
     none,
   );
 
-  // Clock: {"offsetMs": n} or {"now": "2024-05-01T00:00:00Z"}.
+  // Clock: {"offsetMs": n} or {"now": "2024-05-01T00:00:00Z"}, and/or {"timeZone": "Europe/Berlin"}.
   router.add(
     'POST',
     `${A}/clock`,
     (req) => {
-      const b = req.json<{ offsetMs?: number; now?: string }>();
+      const b = req.json<{ offsetMs?: number; now?: string; timeZone?: string }>();
       if (b.now) state.clockOffsetMs = Date.parse(b.now) - Date.now();
-      else state.clockOffsetMs = Number(b.offsetMs ?? 0);
+      else if (b.offsetMs !== undefined) state.clockOffsetMs = Number(b.offsetMs);
+      if (b.timeZone) state.options.timeZone = b.timeZone;
       state.changed();
-      return json(200, { now: state.now().toISOString(), offsetMs: state.clockOffsetMs });
+      return json(200, {
+        now: state.now().toISOString(),
+        offsetMs: state.clockOffsetMs,
+        timeZone: state.options.timeZone,
+      });
     },
     none,
   );

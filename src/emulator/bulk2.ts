@@ -45,14 +45,17 @@ export const DELIMITERS: Record<string, string> = {
  */
 export function toCsv(rows: readonly (readonly string[])[], delimiter = ',', lineEnding: 'LF' | 'CRLF' = 'LF'): string {
   const eol = lineEnding === 'CRLF' ? '\r\n' : '\n';
-  return rows.map((r) => r.map((v) => `"${v.replace(/"/g, '""')}"`).join(delimiter)).join(eol) + (rows.length ? eol : '');
+  return (
+    rows.map((r) => r.map((v) => `"${v.replace(/"/g, '""')}"`).join(delimiter)).join(eol) + (rows.length ? eol : '')
+  );
 }
 
 /** Parse an uploaded CSV into header and rows; throws Error with a one-line reason for a malformed file. */
 export function parseUpload(text: string, delimiter = ','): { header: string[]; rows: string[][] } {
   const all = parseCsv(text, { delimiter, bom: true, skip_empty_lines: true, relax_column_count: false }) as string[][];
   const [header, ...rows] = all;
-  if (!header || header.length === 0 || header.every((h) => h.trim() === '')) throw new Error('Empty CSV (no header row)');
+  if (!header || header.length === 0 || header.every((h) => h.trim() === ''))
+    throw new Error('Empty CSV (no header row)');
   return { header: header.map((h) => h.trim()), rows };
 }
 
@@ -165,7 +168,8 @@ function apiVersionOf(req: Req): number {
 function findJob(state: OrgState, id: string, kinds: JobType[]): BulkJob {
   const nid = normalizeId(id);
   const job = nid ? store(state).jobs[nid] : undefined;
-  if (!job || !kinds.includes(job.jobType)) throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
+  if (!job || !kinds.includes(job.jobType))
+    throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
   return job;
 }
 
@@ -196,7 +200,8 @@ function jobInfo(job: BulkJob, detail: boolean, list = false): Record<string, un
   base.contentType = job.contentType;
   base.apiVersion = job.apiVersion;
   if (list) base.jobType = job.jobType;
-  if (job.jobType === 'V2Ingest' && !detail && !list) base.contentUrl = `services/data/v${job.apiVersion.toFixed(1)}/jobs/ingest/${job.id}/batches`;
+  if (job.jobType === 'V2Ingest' && !detail && !list)
+    base.contentUrl = `services/data/v${job.apiVersion.toFixed(1)}/jobs/ingest/${job.id}/batches`;
   base.lineEnding = job.lineEnding;
   base.columnDelimiter = job.columnDelimiter;
   if (!detail) return base;
@@ -207,7 +212,8 @@ function jobInfo(job: BulkJob, detail: boolean, list = false): Record<string, un
     base.totalProcessingTime = job.totalProcessingTime;
     base.isPkChunkingSupported = true;
   } else {
-    if (job.jobType === 'V2Ingest') base.contentUrl = `services/data/v${job.apiVersion.toFixed(1)}/jobs/ingest/${job.id}/batches`;
+    if (job.jobType === 'V2Ingest')
+      base.contentUrl = `services/data/v${job.apiVersion.toFixed(1)}/jobs/ingest/${job.id}/batches`;
     base.numberRecordsProcessed = job.numberRecordsProcessed;
     base.numberRecordsFailed = job.numberRecordsFailed;
     base.retries = job.retries;
@@ -252,7 +258,9 @@ export function processIngest(state: OrgState, job: BulkJob, path: string): void
     }
   }
   const idCol = header.findIndex((h) => h.toLowerCase() === 'id');
-  const extCol = job.externalIdFieldName ? header.findIndex((h) => h.toLowerCase() === job.externalIdFieldName!.toLowerCase()) : -1;
+  const extCol = job.externalIdFieldName
+    ? header.findIndex((h) => h.toLowerCase() === job.externalIdFieldName!.toLowerCase())
+    : -1;
   if (job.operation === 'upsert' && extCol < 0) {
     job.finalState = 'Failed';
     job.errorMessage = `InvalidBatch : Field name not found : ${job.externalIdFieldName}`;
@@ -262,6 +270,18 @@ export function processIngest(state: OrgState, job: BulkJob, path: string): void
   const successful: string[][] = [];
   const failed: string[][] = [];
   const userId = job.createdById;
+  // External id -> record ids, built once per job (an upsert of n rows stays O(n)).
+  let index: Map<string, string[]> | null = null;
+  const extIndex = (field: string): Map<string, string[]> => {
+    if (!index) {
+      index = new Map();
+      for (const r of state.records(def.name)) {
+        const k = String(r[field] ?? '').toLowerCase();
+        if (k) index.set(k, [...(index.get(k) ?? []), r.Id as string]);
+      }
+    }
+    return index;
+  };
   for (const row of upload.rows) {
     const given = idCol >= 0 ? (row[idCol] ?? '') : '';
     try {
@@ -297,13 +317,18 @@ export function processIngest(state: OrgState, job: BulkJob, path: string): void
             break;
           }
           if (!key) throw new RecordError('MISSING_ARGUMENT', `${extName} not specified`, [extName]);
-          const matches = state.records(def.name).filter((r) => String(r[extName] ?? '').toLowerCase() === key.toLowerCase());
+          const matches = extIndex(extName).get(key.toLowerCase()) ?? [];
           if (matches.length > 1) {
-            throw new RecordError('DUPLICATE_EXTERNAL_ID', `${extName}: more than one record found for external id field: ${key}`, [extName]);
+            throw new RecordError(
+              'DUPLICATE_EXTERNAL_ID',
+              `${extName}: more than one record found for external id field: ${key}`,
+              [extName],
+            );
           }
-          if (matches.length === 1) id = state.update(def.name, matches[0]!.Id as string, fields, { userId }).Id as string;
+          if (matches.length === 1) id = state.update(def.name, matches[0]!, fields, { userId }).Id as string;
           else {
             id = state.insert(def.name, fields, { userId }).Id as string;
+            extIndex(extName).set(key.toLowerCase(), [id]);
             created = true;
           }
           break;
@@ -327,7 +352,8 @@ export function processIngest(state: OrgState, job: BulkJob, path: string): void
     } catch (e) {
       const carry = cfg.failedRowsCarryId && job.operation !== 'insert' ? (normalizeId(given) ?? '') : '';
       if (e instanceof RecordError) failed.push([carry, bulkErrorCell(e.statusCode, e.message, e.fields), ...row]);
-      else if (e instanceof ApiError) failed.push([carry, bulkErrorCell(e.errorCode, e.message, e.fields ?? []), ...row]);
+      else if (e instanceof ApiError)
+        failed.push([carry, bulkErrorCell(e.errorCode, e.message, e.fields ?? []), ...row]);
       else throw e;
     }
   }
@@ -368,8 +394,10 @@ export function registerBulk2(router: Router, seed?: LoadedSeed): void {
     const delim = String(body.columnDelimiter ?? 'COMMA');
     if (!(delim in DELIMITERS)) throw new ApiError(400, 'API_ERROR', `Invalid columnDelimiter: ${delim}`);
     const lineEnding = String(body.lineEnding ?? 'LF');
-    if (lineEnding !== 'LF' && lineEnding !== 'CRLF') throw new ApiError(400, 'API_ERROR', `Invalid lineEnding: ${lineEnding}`);
-    if (body.contentType !== undefined && body.contentType !== 'CSV') throw new ApiError(400, 'API_ERROR', 'Only CSV content is supported');
+    if (lineEnding !== 'LF' && lineEnding !== 'CRLF')
+      throw new ApiError(400, 'API_ERROR', `Invalid lineEnding: ${lineEnding}`);
+    if (body.contentType !== undefined && body.contentType !== 'CSV')
+      throw new ApiError(400, 'API_ERROR', 'Only CSV content is supported');
     const now = wire(state.now());
     const job: BulkJob = {
       id: newJobId(state),
@@ -380,7 +408,9 @@ export function registerBulk2(router: Router, seed?: LoadedSeed): void {
       createdDate: now,
       systemModstamp: now,
       state: 'Open',
-      ...(body.externalIdFieldName ? { externalIdFieldName: def.fields.get(String(body.externalIdFieldName).toLowerCase())!.name } : {}),
+      ...(body.externalIdFieldName
+        ? { externalIdFieldName: def.fields.get(String(body.externalIdFieldName).toLowerCase())!.name }
+        : {}),
       ...(body.assignmentRuleId ? { assignmentRuleId: String(body.assignmentRuleId) } : {}),
       concurrencyMode: 'Parallel',
       contentType: 'CSV',
@@ -482,7 +512,11 @@ export function registerBulk2(router: Router, seed?: LoadedSeed): void {
     }
     const header = job.upload?.header ?? [];
     const head =
-      kind === 'successful' ? ['sf__Id', 'sf__Created', ...header] : kind === 'failed' ? ['sf__Id', 'sf__Error', ...header] : header;
+      kind === 'successful'
+        ? ['sf__Id', 'sf__Created', ...header]
+        : kind === 'failed'
+          ? ['sf__Id', 'sf__Error', ...header]
+          : header;
     const rows = job.results?.[kind] ?? [];
     const delim = DELIMITERS[job.columnDelimiter] ?? ',';
     return csv(200, head.length ? toCsv([head, ...rows], delim, job.lineEnding) : '');
@@ -496,11 +530,13 @@ export function registerBulk2(router: Router, seed?: LoadedSeed): void {
     const body = req.json<Record<string, unknown>>() ?? {};
     const soql = String(body.query ?? '');
     const operation = String(body.operation ?? 'query');
-    if (operation !== 'query' && operation !== 'queryAll') throw new ApiError(400, 'API_ERROR', `Unsupported operation: ${operation}`);
+    if (operation !== 'query' && operation !== 'queryAll')
+      throw new ApiError(400, 'API_ERROR', `Unsupported operation: ${operation}`);
     const delim = String(body.columnDelimiter ?? 'COMMA');
     if (!(delim in DELIMITERS)) throw new ApiError(400, 'API_ERROR', `Invalid columnDelimiter: ${delim}`);
     const lineEnding = String(body.lineEnding ?? 'LF');
-    if (lineEnding !== 'LF' && lineEnding !== 'CRLF') throw new ApiError(400, 'API_ERROR', `Invalid lineEnding: ${lineEnding}`);
+    if (lineEnding !== 'LF' && lineEnding !== 'CRLF')
+      throw new ApiError(400, 'API_ERROR', `Invalid lineEnding: ${lineEnding}`);
     const result = runSoql(state, soql, { scanAll: operation === 'queryAll', version: req.params.version!.slice(1) });
     if (result.aggregate || result.countOnly) {
       throw new ApiError(400, 'API_ERROR', 'Aggregate queries are not supported by Bulk API 2.0 query');
@@ -556,13 +592,15 @@ export function registerBulk2(router: Router, seed?: LoadedSeed): void {
     let offset = 0;
     if (req.query.locator) {
       const o = decodeLocator(req.query.locator);
-      if (o === null || o > rows.length) throw new ApiError(400, 'INVALID_LOCATOR', `Invalid locator: ${req.query.locator}`);
+      if (o === null || o > rows.length)
+        throw new ApiError(400, 'INVALID_LOCATOR', `Invalid locator: ${req.query.locator}`);
       offset = o;
     }
     let size = state.options.bulkPageSize;
     if (req.query.maxRecords !== undefined) {
       const n = Number(req.query.maxRecords);
-      if (!Number.isInteger(n) || n < 1) throw new ApiError(400, 'INVALIDMAXRECORDS', `Invalid maxRecords: ${req.query.maxRecords}`);
+      if (!Number.isInteger(n) || n < 1)
+        throw new ApiError(400, 'INVALIDMAXRECORDS', `Invalid maxRecords: ${req.query.maxRecords}`);
       size = n;
     }
     const page = rows.slice(offset, offset + size);
@@ -673,7 +711,8 @@ export function registerBulk2(router: Router, seed?: LoadedSeed): void {
         }
         job.state = 'Aborted';
       } else if (wanted === 'Closed') {
-        if (job.state !== 'Open') return bulkV1Error(400, 'InvalidJobState', `Job ${job.id} is not open: its state is ${job.state}`);
+        if (job.state !== 'Open')
+          return bulkV1Error(400, 'InvalidJobState', `Job ${job.id} is not open: its state is ${job.state}`);
         job.state = 'Closed';
       } else {
         return bulkV1Error(400, 'InvalidJobState', `Invalid state: ${wanted ?? ''}`);
@@ -692,7 +731,8 @@ export function registerBulk2(router: Router, seed?: LoadedSeed): void {
     (req) => {
       const body = req.json<Partial<BulkExt['config']> & { pageSize?: number }>() ?? {};
       const cfg = store(state).config;
-      if (body.pollsInProgress !== undefined) cfg.pollsInProgress = Math.max(0, Math.trunc(Number(body.pollsInProgress)));
+      if (body.pollsInProgress !== undefined)
+        cfg.pollsInProgress = Math.max(0, Math.trunc(Number(body.pollsInProgress)));
       if (body.failedRowsCarryId !== undefined) cfg.failedRowsCarryId = !!body.failedRowsCarryId;
       if (body.pageSize !== undefined) state.options.bulkPageSize = Math.max(1, Math.trunc(Number(body.pageSize)));
       state.changed();
@@ -718,7 +758,16 @@ export function registerBulk2(router: Router, seed?: LoadedSeed): void {
     },
     { auth: 'none' },
   );
-  router.add('GET', '/__emulator/bulk/jobs', () => json(200, Object.values(store(state).jobs).map((j) => jobInfo(j, true))), { auth: 'none' });
+  router.add(
+    'GET',
+    '/__emulator/bulk/jobs',
+    () =>
+      json(
+        200,
+        Object.values(store(state).jobs).map((j) => jobInfo(j, true)),
+      ),
+    { auth: 'none' },
+  );
 }
 
 // ------------------------------------------------------------------ Bulk 1.0 XML
@@ -772,7 +821,8 @@ export function loadBulkSeed(state: OrgState, loaded: LoadedSeed): void {
   for (const [i, raw] of jobs.entries()) {
     const j = raw as Record<string, unknown>;
     const by = j.createdBy as { '@ref'?: string } | string | undefined;
-    const userId = typeof by === 'string' ? normalizeId(by) : by?.['@ref'] ? loaded.refs.get(by['@ref']) : loaded.adminUserId;
+    const userId =
+      typeof by === 'string' ? normalizeId(by) : by?.['@ref'] ? loaded.refs.get(by['@ref']) : loaded.adminUserId;
     if (!userId) throw new Error(`seed: bulkJobs[${i}].createdBy: unknown user`);
     const created = typeof j.createdDate === 'string' ? wire(new Date(j.createdDate)) : wire(state.now());
     const job: BulkJob = {

@@ -34,6 +34,8 @@ export interface EmulatorStartOptions {
   bulkPageSize?: number;
   /** REST query page size (default 2000). */
   queryBatchSize?: number;
+  /** IANA time zone for SOQL date literals (default UTC). */
+  timeZone?: string;
 }
 
 export interface Emulator {
@@ -86,6 +88,14 @@ export async function startEmulator(opts: EmulatorStartOptions = {}): Promise<Em
   }
   if (opts.bulkPageSize !== undefined) state.options.bulkPageSize = opts.bulkPageSize;
   if (opts.queryBatchSize !== undefined) state.options.queryBatchSize = opts.queryBatchSize;
+  if (opts.timeZone !== undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: opts.timeZone });
+    } catch {
+      throw new EmulatorInputError(`--time-zone ${opts.timeZone}: not an IANA time zone`);
+    }
+    state.options.timeZone = opts.timeZone;
+  }
   if (opts.faults) {
     try {
       state.faults.add(parseFaultSpec(opts.faults));

@@ -111,7 +111,11 @@ function ordered(c: Component): Record<string, unknown> {
 
 export function readResponse(type: string, components: (Component | null)[]): string {
   const records = components
-    .map((c) => (c ? `<records xsi:type="${escapeXml(type)}">${toElements(ordered(c))}</records>` : `<records xsi:type="${escapeXml(type)}"/>`))
+    .map((c) =>
+      c
+        ? `<records xsi:type="${escapeXml(type)}">${toElements(ordered(c))}</records>`
+        : `<records xsi:type="${escapeXml(type)}"/>`,
+    )
     .join('');
   return soapEnvelope(`<readMetadataResponse><result>${records}</result></readMetadataResponse>`);
 }
@@ -119,7 +123,11 @@ export function readResponse(type: string, components: (Component | null)[]): st
 export function updateResponse(results: SaveResult[]): string {
   const body = results
     .map((r) => {
-      const errs = r.errors.map((e) => `<errors>${toElements({ fields: e.fields, message: e.message, statusCode: e.statusCode })}</errors>`).join('');
+      const errs = r.errors
+        .map(
+          (e) => `<errors>${toElements({ fields: e.fields, message: e.message, statusCode: e.statusCode })}</errors>`,
+        )
+        .join('');
       return `<result>${errs}<fullName>${escapeXml(r.fullName)}</fullName><success>${r.success}</success></result>`;
     })
     .join('');
@@ -132,7 +140,8 @@ export function listResponse(files: FileProperties[]): string {
 }
 
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-const text = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'object' ? '' : String(v).trim());
+const text = (v: unknown): string =>
+  v === undefined || v === null ? '' : typeof v === 'object' ? '' : String(v).trim();
 const bool = (v: unknown): boolean | undefined => (v === undefined || v === '' ? undefined : text(v) === 'true');
 
 // ------------------------------------------------------------------ component store
@@ -152,7 +161,8 @@ const byName = (rows: Rec[], field: string, name: string): Rec | undefined =>
   rows.find((r) => String(r[field] ?? '').toLowerCase() === name.toLowerCase());
 
 const remoteProxy = (state: OrgState, name: string) => byName(state.records('RemoteProxy'), 'SiteName', name);
-const namedCredential = (state: OrgState, name: string) => byName(state.records('NamedCredential'), 'DeveloperName', name);
+const namedCredential = (state: OrgState, name: string) =>
+  byName(state.records('NamedCredential'), 'DeveloperName', name);
 
 /** Read one component (null when it does not exist). */
 export function readComponent(state: OrgState, type: MdType, fullName: string): Component | null {
@@ -186,7 +196,12 @@ const REQUIRED: Record<MdType, string[]> = {
 };
 
 /** Replace one component (updateMetadata semantics). */
-export function updateComponent(state: OrgState, type: MdType, input: Record<string, unknown>, userId: string): SaveResult {
+export function updateComponent(
+  state: OrgState,
+  type: MdType,
+  input: Record<string, unknown>,
+  userId: string,
+): SaveResult {
   const fullName = text(input.fullName);
   const fail = (statusCode: string, message: string, fields: string[] = []): SaveResult => ({
     fullName,
@@ -198,10 +213,14 @@ export function updateComponent(state: OrgState, type: MdType, input: Record<str
   const w = { userId, system: true };
   if (type === 'RemoteSiteSetting') {
     const r = remoteProxy(state, fullName);
-    if (!r) return fail('INVALID_CROSS_REFERENCE_KEY', `In field: fullName - no RemoteSiteSetting named ${fullName} found`, ['fullName']);
+    if (!r)
+      return fail('INVALID_CROSS_REFERENCE_KEY', `In field: fullName - no RemoteSiteSetting named ${fullName} found`, [
+        'fullName',
+      ]);
     if (missing.length) return fail('REQUIRED_FIELD_MISSING', `Required field is missing: ${missing[0]}`, missing);
     const url = text(input.url);
-    if (!/^https?:\/\/[^\s/]+/i.test(url)) return fail('FIELD_INTEGRITY_EXCEPTION', `Remote Site URL: invalid url: ${url}`, ['url']);
+    if (!/^https?:\/\/[^\s/]+/i.test(url))
+      return fail('FIELD_INTEGRITY_EXCEPTION', `Remote Site URL: invalid url: ${url}`, ['url']);
     state.update(
       'RemoteProxy',
       r.Id as string,
@@ -216,7 +235,10 @@ export function updateComponent(state: OrgState, type: MdType, input: Record<str
     return { fullName: String(r.SiteName), success: true, errors: [] };
   }
   const r = namedCredential(state, fullName);
-  if (!r) return fail('INVALID_CROSS_REFERENCE_KEY', `In field: fullName - no NamedCredential named ${fullName} found`, ['fullName']);
+  if (!r)
+    return fail('INVALID_CROSS_REFERENCE_KEY', `In field: fullName - no NamedCredential named ${fullName} found`, [
+      'fullName',
+    ]);
   if (missing.length) return fail('REQUIRED_FIELD_MISSING', `Required field is missing: ${missing[0]}`, missing);
   const fields: Record<string, Value> = {
     MasterLabel: text(input.label),
@@ -245,7 +267,10 @@ export function listComponents(state: OrgState, type: MdType): FileProperties[] 
       createdById: String(r.CreatedById ?? ''),
       createdByName: name(r.CreatedById),
       createdDate: z(r.CreatedDate),
-      fileName: type === 'RemoteSiteSetting' ? `remoteSiteSettings/${fullName}.remoteSite` : `namedCredentials/${fullName}.namedCredential`,
+      fileName:
+        type === 'RemoteSiteSetting'
+          ? `remoteSiteSettings/${fullName}.remoteSite`
+          : `namedCredentials/${fullName}.namedCredential`,
       fullName,
       id: String(r.Id),
       lastModifiedById: String(r.LastModifiedById ?? ''),
@@ -279,7 +304,9 @@ export function registerMetadata(router: Router, state: OrgState, seed?: LoadedS
     } catch (e) {
       return xml(
         500,
-        soapEnvelope(`<soapenv:Fault><faultcode>soapenv:Client</faultcode><faultstring>${escapeXml((e as Error).message)}</faultstring></soapenv:Fault>`),
+        soapEnvelope(
+          `<soapenv:Fault><faultcode>soapenv:Client</faultcode><faultstring>${escapeXml((e as Error).message)}</faultstring></soapenv:Fault>`,
+        ),
       );
     }
     const auth = req.authenticate(call.sessionId);
@@ -295,7 +322,13 @@ export function registerMetadata(router: Router, state: OrgState, seed?: LoadedS
         const type = text(a.type);
         if (!supported(type)) return unsupported(type);
         const names = asArray(a.fullNames as string | string[]).map(text);
-        return xml(200, readResponse(type, names.map((n) => readComponent(state, type, n))));
+        return xml(
+          200,
+          readResponse(
+            type,
+            names.map((n) => readComponent(state, type, n)),
+          ),
+        );
       }
       case 'updateMetadata': {
         const items = asArray(a.metadata as Record<string, unknown>[]);
@@ -370,7 +403,8 @@ export function loadMetadataSeed(state: OrgState, loaded: LoadedSeed): void {
       const r = namedCredential(state, fullName);
       if (!r) state.insert('NamedCredential', fields, w);
       const extra: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(c)) if (!['fullName', 'label', 'endpoint', 'principalType'].includes(k)) extra[k] = v;
+      for (const [k, v] of Object.entries(c))
+        if (!['fullName', 'label', 'endpoint', 'principalType'].includes(k)) extra[k] = v;
       e.namedCredentials[fullName] = extra;
     });
   }

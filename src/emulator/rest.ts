@@ -393,9 +393,14 @@ function page(state: OrgState, loc: string, c: Cursor, offset: number, v: string
   };
 }
 
-/** The first page of a query result; keeps a cursor when more pages follow (REST and Tooling query). */
+/**
+ * The answer to a query request (REST and Tooling): the first page, keeping a cursor when more pages follow,
+ * or the column metadata when the request has `columns=true`.
+ */
 export function queryResponse(req: Req, result: SoqlResult, opts: { tooling?: boolean; scanAll?: boolean } = {}): Res {
   const v = versionOf(req.params.version);
+  // `sf data query` first asks for the column metadata with `&columns=true`.
+  if (req.query.columns === 'true') return json(200, result.columnMetadata());
   if (result.countOnly) return json(200, { totalSize: result.totalSize, done: true, records: [] });
   const batch = batchSizeOf(req);
   if (result.records.length <= batch) {
@@ -432,7 +437,6 @@ function runQuery(req: Req, scanAll: boolean): Res {
     throw new ApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
   }
   const result = runSoql(req.state, q, { scanAll, version: versionOf(req.params.version) });
-  if (req.query.columns === 'true') return json(200, result.columnMetadata());
   return queryResponse(req, result, { scanAll });
 }
 
@@ -538,11 +542,7 @@ export function registerRest(router: Router, state: OrgState): void {
   });
   router.add('GET', `${D}/sobjects/:type/:id`, (req) => {
     const def = requireDataObject(state, req.params.type!);
-    const id = req.params.id!;
-    if (!normalizeId(id)) {
-      throw new ApiError(404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${id}`);
-    }
-    const rec = state.liveRecord(def, id);
+    const rec = singleRecord(state, def, req.params.id!);
     const fields = req.query.fields ? req.query.fields.split(',') : undefined;
     return json(200, recordOut(def, rec, versionOf(req.params.version), fields));
   });
@@ -554,7 +554,7 @@ export function registerRest(router: Router, state: OrgState): void {
       throw new ApiError(400, 'JSON_PARSER_ERROR', 'The request body must be a JSON object');
     }
     state.checkFields(def, body);
-    state.liveRecord(def, req.params.id!);
+    singleRecord(state, def, req.params.id!);
     const fault = injected(req, normalizeId(req.params.id) ?? '');
     if (fault) throw fault;
     state.update(def.name, req.params.id!, body, { userId: req.user!.Id as string });
@@ -563,11 +563,51 @@ export function registerRest(router: Router, state: OrgState): void {
   router.add('DELETE', `${D}/sobjects/:type/:id`, (req) => {
     const def = requireDataObject(state, req.params.type!);
     oauthTokenGuard(def, 'delete');
-    state.liveRecord(def, req.params.id!);
+    singleRecord(state, def, req.params.id!);
     const fault = injected(req, normalizeId(req.params.id) ?? '');
     if (fault) throw fault;
     state.remove(def.name, req.params.id!, { userId: req.user!.Id as string });
     return noContent();
+  });
+
+  // Upsert and read by external id: /sobjects/{T}/{field}/{value}.
+  router.add('GET', `${D}/sobjects/:type/:field/:value`, (req) => {
+    const def = requireDataObject(state, req.params.type!);
+    const { field, matches } = byExternalId(state, def, req.params.field!, req.params.value!);
+    if (!matches.length) throw notFound();
+    if (matches.length > 1) {
+      return json(
+        300,
+        matches.map((m) => `/services/data/${req.params.version}/sobjects/${def.name}/${m.Id}`),
+      );
+    }
+    void field;
+    return json(200, recordOut(def, matches[0]!, versionOf(req.params.version)));
+  });
+  router.add('PATCH', `${D}/sobjects/:type/:field/:value`, (req) => {
+    const def = requireDataObject(state, req.params.type!);
+    oauthTokenGuard(def, 'upsert');
+    const body = req.json<Record<string, unknown>>();
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      throw new ApiError(400, 'JSON_PARSER_ERROR', 'The request body must be a JSON object');
+    }
+    state.checkFields(def, body);
+    const { field, matches } = byExternalId(state, def, req.params.field!, req.params.value!);
+    if (matches.length > 1) {
+      return json(
+        300,
+        matches.map((m) => `/services/data/${req.params.version}/sobjects/${def.name}/${m.Id}`),
+      );
+    }
+    const fault = injected(req, (matches[0]?.Id as string | undefined) ?? '');
+    if (fault) throw fault;
+    const userId = req.user!.Id as string;
+    if (matches[0]) {
+      state.update(def.name, matches[0].Id as string, body, { userId });
+      return json(200, { id: matches[0].Id, success: true, errors: [], created: false });
+    }
+    const rec = state.insert(def.name, { ...body, [field.name]: req.params.value }, { userId });
+    return json(201, { id: rec.Id, success: true, errors: [], created: true });
   });
 
   // sObject Collections.
@@ -742,6 +782,39 @@ export function registerRest(router: Router, state: OrgState): void {
       res.map((r, i) => ({ ...r, created: r.success && (records[i] as { __created?: boolean }).__created !== false })),
     );
   });
+}
+
+/** A record addressed by URL: 404 NOT_FOUND for malformed ids and ids of another type, as on the platform. */
+function singleRecord(state: OrgState, def: ObjectDef, id: string): Rec {
+  const nid = normalizeId(id);
+  if (!nid)
+    throw new ApiError(404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${id}`);
+  const other = state.findById(nid);
+  if (other && other.type !== def.name) throw notFound();
+  return state.liveRecord(def, nid);
+}
+
+function byExternalId(
+  state: OrgState,
+  def: ObjectDef,
+  fieldName: string,
+  value: string,
+): { field: FieldDef; matches: Rec[] } {
+  const field = def.fields.get(fieldName.toLowerCase());
+  if (!field) {
+    throw new ApiError(
+      404,
+      'NOT_FOUND',
+      `Provided external ID field does not exist or is not accessible: ${fieldName}`,
+    );
+  }
+  const v = value.toLowerCase();
+  const matches = state
+    .records(def.name)
+    .filter((r) =>
+      field.name === 'Id' ? r.Id === normalizeId(value) : String(r[field.name] ?? '').toLowerCase() === v,
+    );
+  return { field, matches };
 }
 
 function oauthTokenGuardRecord(def: ObjectDef, op: string): void {

@@ -186,7 +186,11 @@ export class Router {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
-    const url = new URL(req.url ?? '/', 'http://emulator');
+    // Collapse repeated slashes before parsing: `//services/data` would otherwise read as a host name (sf sends it).
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const cleaned = (q < 0 ? rawUrl : rawUrl.slice(0, q)).replace(/\/{2,}/g, '/') + (q < 0 ? '' : rawUrl.slice(q));
+    const url = new URL(cleaned.startsWith('/') ? cleaned : `/${cleaned}`, 'http://emulator');
     const rawPath = url.pathname.replace(/\/{2,}/g, '/');
     const path = rawPath.length > 1 ? rawPath.replace(/\/$/, '') : rawPath;
     const method = (req.method ?? 'GET').toUpperCase();

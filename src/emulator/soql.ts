@@ -260,7 +260,36 @@ const DAY = 86400000;
 const startOfDay = (ms: number) => Math.floor(ms / DAY) * DAY;
 
 /** A date literal as a [start, end) range in epoch ms (UTC). */
-function dateLiteralRange(lit: string, n: number | undefined, now: Date): [number, number] | null {
+function dateLiteralRange(lit: string, n: number | undefined, now: Date, timeZone = 'UTC'): [number, number] | null {
+  // Ranges start at 00:00 in the time zone: compute in shifted "local" ms, shift the result back.
+  const off = tzOffsetMs(timeZone, now);
+  const r = dateLiteralRangeUtc(lit, n, new Date(now.getTime() + off));
+  return r ? [r[0] - off, r[1] - off] : null;
+}
+
+/** Offset of `timeZone` from UTC at `at`, in ms (0 for UTC or an unknown zone). */
+function tzOffsetMs(timeZone: string, at: Date): number {
+  if (!timeZone || timeZone === 'UTC' || timeZone === 'GMT') return 0;
+  try {
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    }).formatToParts(at);
+    const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
+    const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+    return local - Math.floor(at.getTime() / 1000) * 1000;
+  } catch {
+    return 0;
+  }
+}
+
+function dateLiteralRangeUtc(lit: string, n: number | undefined, now: Date): [number, number] | null {
   const t = now.getTime();
   const today = startOfDay(t);
   const d = new Date(today);
@@ -974,7 +1003,7 @@ function literal(ctx: Ctx, f: FieldDef, fieldName: string, lt: string, raw: stri
     case 'DATE_N_LITERAL': {
       if (!isDateish(f)) throw typeErr(f.type);
       const name = raw.split(':')[0]!;
-      const range = dateLiteralRange(name, n ?? Number(raw.split(':')[1]), ctx.state.now());
+      const range = dateLiteralRange(name, n ?? Number(raw.split(':')[1]), ctx.state.now(), ctx.state.options.timeZone);
       if (!range) throw queryError('MALFORMED_QUERY', soql, raw, `unexpected token: '${raw}'`);
       return { kind: 'range', start: range[0], end: range[1] };
     }

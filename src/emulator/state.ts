@@ -75,6 +75,8 @@ export interface EmulatorOptions {
   bulkPageSize: number;
   minApiVersion: number;
   maxApiVersion: number;
+  /** IANA time zone in which SOQL date literals (TODAY, LAST_N_DAYS:n, ...) start their days; default UTC. */
+  timeZone: string;
   /** Accept client ids not listed in `oauthClients`. */
   oauthClients: { clientId: string; clientSecret?: string; appName: string; certificate?: string; runAs?: string }[];
 }
@@ -117,6 +119,7 @@ export class OrgState {
     bulkPageSize: 10000,
     minApiVersion: 31,
     maxApiVersion: 66,
+    timeZone: 'UTC',
     oauthClients: [],
   };
   orgId = '';

@@ -36,7 +36,12 @@ const F = (name: string, type: FieldType, opts: Partial<FieldDef> = {}): FieldDe
 
 /** The tooling objects this module serves (ObjectDef.tooling = true). */
 export function toolingObjects(): ObjectDef[] {
-  const common = [F('NamespacePrefix', 'string'), F('ManageableState', 'picklist'), F('FullName', 'string'), F('Metadata', 'anyType', { filterable: false })];
+  const common = [
+    F('NamespacePrefix', 'string'),
+    F('ManageableState', 'picklist'),
+    F('FullName', 'string'),
+    F('Metadata', 'anyType', { filterable: false }),
+  ];
   const opts = { tooling: true, createable: false, deletable: false, updateable: true };
   return [
     makeObject(
@@ -210,7 +215,12 @@ export function syncFlowView(state: OrgState, defId: string, extra: Record<strin
   };
   const uid = userId || (def.LastModifiedById as string);
   if (view) state.update('FlowDefinitionView', view.Id as string, fields, { userId: uid, system: true });
-  else state.insert('FlowDefinitionView', { ...fields, CreatedDate: def.CreatedDate, CreatedById: def.CreatedById }, { userId: uid, system: true, id: defId });
+  else
+    state.insert(
+      'FlowDefinitionView',
+      { ...fields, CreatedDate: def.CreatedDate, CreatedById: def.CreatedById },
+      { userId: uid, system: true, id: defId },
+    );
 }
 
 // ------------------------------------------------------------------ updates
@@ -250,18 +260,28 @@ function setActiveVersion(state: OrgState, def: Rec, versionNumber: number | nul
 }
 
 /** Apply one tooling PATCH body to a record (throws RecordError/ApiError like the platform). */
-export function toolingUpdate(state: OrgState, type: string, id: string, body: Record<string, unknown>, userId: string): void {
+export function toolingUpdate(
+  state: OrgState,
+  type: string,
+  id: string,
+  body: Record<string, unknown>,
+  userId: string,
+): void {
   const def = state.object(type);
   if (!def || !def.tooling) throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
   const rec = state.liveRecord(def, id);
   for (const k of Object.keys(body)) {
     if (k === 'attributes' || k === 'Id' || k === 'id' || k === 'Metadata' || k === 'FullName') continue;
     if (type === 'ApexTrigger' && k === 'Status') continue;
-    if (!def.fields.has(k.toLowerCase())) throw new ApiError(400, 'INVALID_FIELD', `No such column '${k}' on sobject of type ${def.name}`);
+    if (!def.fields.has(k.toLowerCase()))
+      throw new ApiError(400, 'INVALID_FIELD', `No such column '${k}' on sobject of type ${def.name}`);
     throw readOnly(def.fields.get(k.toLowerCase())!.name);
   }
   const meta = (body.Metadata ?? {}) as Record<string, unknown>;
-  if (body.Metadata !== undefined && (typeof body.Metadata !== 'object' || body.Metadata === null || Array.isArray(body.Metadata))) {
+  if (
+    body.Metadata !== undefined &&
+    (typeof body.Metadata !== 'object' || body.Metadata === null || Array.isArray(body.Metadata))
+  ) {
     throw new ApiError(400, 'JSON_PARSER_ERROR', 'Metadata must be an object');
   }
   const w = { userId, system: true };
@@ -275,7 +295,9 @@ export function toolingUpdate(state: OrgState, type: string, id: string, body: R
         const n = meta.activeVersionNumber;
         const num = n === null || n === undefined || n === '' ? 0 : Number(n);
         if (!Number.isInteger(num) || num < 0) {
-          throw new RecordError('FIELD_INTEGRITY_EXCEPTION', `Invalid activeVersionNumber: ${String(n)}`, ['activeVersionNumber']);
+          throw new RecordError('FIELD_INTEGRITY_EXCEPTION', `Invalid activeVersionNumber: ${String(n)}`, [
+            'activeVersionNumber',
+          ]);
         }
         setActiveVersion(state, rec, num || null, userId);
       }
@@ -316,14 +338,22 @@ export function toolingUpdate(state: OrgState, type: string, id: string, body: R
       const status = (meta.status ?? body.Status) as string | undefined;
       if (status !== undefined) {
         if (!['Active', 'Inactive', 'Deleted'].includes(status)) {
-          throw new RecordError('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `Status: bad value for restricted picklist field: ${status}`, ['Status']);
+          throw new RecordError(
+            'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+            `Status: bad value for restricted picklist field: ${status}`,
+            ['Status'],
+          );
         }
         state.update(def.name, rec.Id as string, { Status: status }, w);
       }
       return;
     }
     default:
-      throw new ApiError(400, 'INVALID_TYPE', `sObject type '${def.name}' does not support update through the emulator`);
+      throw new ApiError(
+        400,
+        'INVALID_TYPE',
+        `sObject type '${def.name}' does not support update through the emulator`,
+      );
   }
 }
 
@@ -336,7 +366,9 @@ function toolingDef(state: OrgState, type: string): ObjectDef {
 }
 
 function recordOut(state: OrgState, def: ObjectDef, rec: Rec, v: string): OutRecord {
-  const out: OutRecord = { attributes: { type: def.name, url: `/services/data/v${v}/tooling/sobjects/${def.name}/${String(rec.Id)}` } };
+  const out: OutRecord = {
+    attributes: { type: def.name, url: `/services/data/v${v}/tooling/sobjects/${def.name}/${String(rec.Id)}` },
+  };
   for (const f of def.fields.values()) out[f.name] = rec[f.name] ?? null;
   if ('Metadata' in out) out.Metadata = metadataOf(state, def.name, rec);
   if ('FullName' in out) out.FullName = fullNameOf(state, def.name, rec);
@@ -406,7 +438,10 @@ export function registerTooling(router: Router, state: OrgState, seed?: LoadedSe
   router.add('GET', `${T}/sobjects/:type`, (req) => {
     const def = toolingDef(state, req.params.type!);
     const v = versionOf(req.params.version);
-    const recent = state.records(def.name).slice(-5).map((r) => recordOut(state, def, r, v));
+    const recent = state
+      .records(def.name)
+      .slice(-5)
+      .map((r) => recordOut(state, def, r, v));
     return json(200, { objectDescribe: describeTooling(def, v, false), recentItems: recent });
   });
   router.add('GET', `${T}/sobjects/:type/describe`, (req) => {
@@ -426,7 +461,8 @@ export function registerTooling(router: Router, state: OrgState, seed?: LoadedSe
   router.add('PATCH', `${T}/sobjects/:type/:id`, (req) => {
     toolingDef(state, req.params.type!);
     const body = req.json<Record<string, unknown>>();
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ApiError(400, 'JSON_PARSER_ERROR', 'Expected a JSON object');
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      throw new ApiError(400, 'JSON_PARSER_ERROR', 'Expected a JSON object');
     toolingUpdate(state, req.params.type!, req.params.id!, body, req.user!.Id as string);
     return noContent();
   });
@@ -435,7 +471,11 @@ export function registerTooling(router: Router, state: OrgState, seed?: LoadedSe
     const records = body?.records;
     if (!Array.isArray(records)) throw new ApiError(400, 'JSON_PARSER_ERROR', 'records must be an array');
     if (records.length > 200) {
-      throw new ApiError(400, 'EXCEEDED_ID_LIMIT', 'record limit reached. cannot submit more than 200 records into this call');
+      throw new ApiError(
+        400,
+        'EXCEEDED_ID_LIMIT',
+        'record limit reached. cannot submit more than 200 records into this call',
+      );
     }
     const results = records.map((r) => {
       const id = String(r.id ?? r.Id ?? '');
@@ -446,7 +486,12 @@ export function registerTooling(router: Router, state: OrgState, seed?: LoadedSe
         return { id: normalizeId(id) ?? id, success: true, errors: [] };
       } catch (e) {
         if (e instanceof RecordError) return { id, success: false, errors: [e.toJSON()] };
-        if (e instanceof ApiError) return { id, success: false, errors: [{ statusCode: e.errorCode, message: e.message, fields: e.fields ?? [] }] };
+        if (e instanceof ApiError)
+          return {
+            id,
+            success: false,
+            errors: [{ statusCode: e.errorCode, message: e.message, fields: e.fields ?? [] }],
+          };
         throw e;
       }
     });
@@ -466,12 +511,20 @@ const isRef = (v: unknown): v is { '@ref': string } =>
  * created from it. Values may be `{"@ref": name}` (any seed record, tooling ones included).
  */
 export function loadToolingSeed(state: OrgState, loaded: LoadedSeed): void {
-  const ext = ((state.ext.tooling ??= {}) as { seeded?: boolean });
+  const ext = (state.ext.tooling ??= {}) as { seeded?: boolean };
   if (ext.seeded) return;
   ext.seeded = true;
   const tooling = (loaded.seed.tooling ?? {}) as Record<string, unknown>;
   const actor = loaded.adminUserId;
-  const META = new Set(['@ref', 'versions', 'activeVersion', 'ProcessType', 'TriggerType', 'TriggerObject', 'RecordTriggerType']);
+  const META = new Set([
+    '@ref',
+    'versions',
+    'activeVersion',
+    'ProcessType',
+    'TriggerType',
+    'TriggerObject',
+    'RecordTriggerType',
+  ]);
   // Pass 1: ids, so rows can refer to each other.
   const ids = new Map<object, string>();
   for (const [type, rows] of Object.entries(tooling)) {
@@ -525,14 +578,19 @@ export function loadToolingSeed(state: OrgState, loaded: LoadedSeed): void {
         if (k === active) rec.ActiveVersionId = v.Id as string;
       }
       rec.LatestVersionId = latest;
-      syncFlowView(state, rec.Id as string, {
-        ProcessType: (r.ProcessType as string) ?? 'AutoLaunchedFlow',
-        TriggerType: (r.TriggerType as string) ?? null,
-        TriggerObjectOrEventLabel: (r.TriggerObject as string) ?? null,
-        RecordTriggerType: (r.RecordTriggerType as string) ?? (r.TriggerType ? 'CreateAndUpdate' : null),
-        LastModifiedDate: rec.LastModifiedDate as string,
-        LastModifiedById: rec.LastModifiedById as string,
-      }, userId);
+      syncFlowView(
+        state,
+        rec.Id as string,
+        {
+          ProcessType: (r.ProcessType as string) ?? 'AutoLaunchedFlow',
+          TriggerType: (r.TriggerType as string) ?? null,
+          TriggerObjectOrEventLabel: (r.TriggerObject as string) ?? null,
+          RecordTriggerType: (r.RecordTriggerType as string) ?? (r.TriggerType ? 'CreateAndUpdate' : null),
+          LastModifiedDate: rec.LastModifiedDate as string,
+          LastModifiedById: rec.LastModifiedById as string,
+        },
+        userId,
+      );
     });
   }
   state.changed();

@@ -18,6 +18,7 @@ import { journal, journalFinished, journalPlanned, loadIsolation, setState, type
 import {
   approvalCommand,
   buildPlan,
+  estimateCalls,
   resolveTargets,
   verdict,
   type Action,
@@ -310,13 +311,15 @@ export async function runIsolate(ctx: Context, opts: IsolateOptions, deps: RunDe
     });
   }
 
-  const discovery = client.calls - start;
-  const base = { plan, trigger, apiCalls: { discovery, apply: 0, revokes: 0, byAction: {} } };
   if (opts.dryRun || plan.counts.changes === 0) {
-    return { isolationId: null, dryRun: !!opts.dryRun, results: [], summary: null, ...base };
+    const apiCalls = { discovery: client.calls - start, apply: 0, revokes: 0, byAction: {} };
+    return { isolationId: null, dryRun: !!opts.dryRun, results: [], summary: null, plan, trigger, apiCalls };
   }
 
   await confirmOrRefuse(ctx, deps, opts.yes || !!opts.auto, renderPlan(plan), 'Apply this isolation');
+  // Refuse before the first change rather than run out of budget half-way (one /limits call).
+  await client.ensureBudget(estimateCalls(plan.actions), 'this isolation');
+  const discovery = client.calls - start;
   const store = ctx.store();
   const isolationId = journalPlanned(
     store,
@@ -372,13 +375,14 @@ export async function runUndo(
   const start = client.calls;
   const now = await readIsolationState(client, { ...rec.targets, apps: [], objects: [] }, ctx.now());
   const plan = buildUndoPlan(rec.id, rec.actions, rec.results, now.pre, rec.manual);
-  const discovery = client.calls - start;
-  const apiCalls: ApiCalls = { discovery, apply: 0, revokes: 0, byAction: {} };
+  const apiCalls: ApiCalls = { discovery: client.calls - start, apply: 0, revokes: 0, byAction: {} };
   if (opts.dryRun || plan.counts.changes === 0) {
     return { isolationId: rec.id, dryRun: !!opts.dryRun, plan, results: [], summary: null, apiCalls };
   }
 
   await confirmOrRefuse(ctx, deps, opts.yes, renderUndoPlan(plan), `Undo ${rec.id}`);
+  await client.ensureBudget(estimateCalls(plan.actions), `undo of ${rec.id}`);
+  apiCalls.discovery = client.calls - start;
   const meta = () => ({ incident: ctx.incident(), actor: ctx.actor(), ts: iso(ctx.now()) });
   journal(store, meta(), 'isolate.undo.planned', {
     isolationId: rec.id,

@@ -1,5 +1,5 @@
 import type { Context } from '../cli/context.js';
-import { UsageError } from '../errors.js';
+import { OrgError, UsageError } from '../errors.js';
 import { runIsolate, type IsolateResult, type RunDeps } from './apply.js';
 
 /**
@@ -62,4 +62,50 @@ export async function autoIsolate(ctx: Context, input: AutoIsolateInput, deps: R
     deps,
   );
   return { triggered: true, level, why, isolation };
+}
+
+/** The part of a scan result the trigger reads. */
+interface ScanCounts {
+  summary: { findings: { low: number; medium: number; high: number } };
+}
+
+/**
+ * The `after` hooks `lockout scan` runs for `--isolate-on <level> --integration <name>` (none without the flags).
+ * Runs after the scan's output and evidence: prints to stderr only, so `--json` output stays the scan result.
+ */
+export function scanIsolateHooks(
+  flags: { isolateOn?: string; integration?: string },
+  connect: (ctx: Context) => RunDeps['connect'],
+): ((ctx: Context, result: ScanCounts) => Promise<void>)[] {
+  if (!flags.isolateOn && !flags.integration) return [];
+  if (!flags.isolateOn) throw new UsageError('--integration needs --isolate-on <level>');
+  if (!flags.integration)
+    throw new UsageError('--isolate-on needs --integration <name> (an integration from the config)');
+  const isolateOn = parseLevel(flags.isolateOn);
+  const integration = flags.integration;
+  return [
+    async (ctx, result) => {
+      const f = result.summary.findings;
+      const reached: Level | null = f.high ? 'high' : f.medium ? 'medium' : f.low ? 'low' : null;
+      const r = await autoIsolate(
+        ctx,
+        { integration, isolateOn, reached, counts: { high: f.high, medium: f.medium, low: f.low } },
+        { connect: connect(ctx), confirm: async () => false },
+      );
+      const say = (line: string) => {
+        if (!ctx.flags.quiet) ctx.io.err.write(`${line}\n`);
+      };
+      if (!r.triggered) return say(`isolate: ${r.why}`);
+      const s = r.isolation?.summary;
+      if (!s) return say(`isolate: ${integration} is already isolated (${r.why})`);
+      say(
+        `isolate: ${r.isolation!.isolationId} isolated ${integration}: ${s.done} done, ${s.failed} failed (${r.why})`,
+      );
+      if (s.failed) {
+        throw new OrgError(`${r.isolation!.isolationId}: ${s.failed} isolation action(s) failed`, {
+          hint: `lockout isolate --integration ${integration} --yes retries what failed`,
+        });
+      }
+    },
+  ];
 }

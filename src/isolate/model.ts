@@ -107,6 +107,11 @@ export interface PreState {
   apexTriggers: ApexTriggerState[];
   /** Requested targets the org does not have. */
   notFound: { kind: 'user' | 'app' | 'remoteSite' | 'namedCredential' | 'flow'; name: string }[];
+  /** Surfaces the org refused to let lockout read (permissions, missing objects): they become manual steps. */
+  unreadable?: {
+    surface: 'tokens' | 'remoteSites' | 'namedCredentials' | 'bulkJobs' | 'flows' | 'apexTriggers';
+    reason: string;
+  }[];
 }
 
 /** Bulk job states in which a job can still load data (and can be aborted). */

@@ -294,6 +294,27 @@ export function isOpenJob(j: BulkJobState, readAt: string): boolean {
   return Date.parse(readAt) - created < 24 * 3600_000;
 }
 
+/** Requests the changes of a plan will send (collections take 200 records, Metadata 10 components). */
+export function estimateCalls(actions: readonly Action[]): number {
+  const changing = actions.filter((a) => a.change);
+  const n = (...kinds: ActionKind[]) => changing.filter((a) => kinds.includes(a.kind)).length;
+  const sessions = changing.reduce((t, a) => t + (a.kind === 'end-sessions' ? a.record.sessionIds.length : 0), 0);
+  return (
+    Math.ceil(n('freeze-user') / 200) +
+    Math.ceil(n('unfreeze-user') / 200) +
+    Math.ceil(sessions / 200) +
+    Math.ceil(n('disable-named-credential', 'restore-named-credential') / 10) +
+    n(
+      'revoke-token',
+      'abort-bulk-job',
+      'deactivate-remote-site',
+      'activate-remote-site',
+      'deactivate-flow',
+      'activate-flow',
+    )
+  );
+}
+
 /** Count the plan's actions. Irreversible = changes that an undo cannot take back. */
 export function countActions(actions: readonly Action[], users: number, apps: number): Plan['counts'] {
   return {
@@ -414,6 +435,48 @@ export function buildPlan(input: PlanInput): Plan {
     });
   }
 
+  if (actions.some((a) => a.kind === 'disable-named-credential' && a.change)) {
+    notes.push(
+      'named credentials are disabled through the Metadata API (calloutStatus Disabled, "Enabled for Callouts" in ' +
+        'Setup, API 59+): check Setup > Named Credentials afterwards; on older orgs this field is ignored',
+    );
+  }
+  const list = (xs: readonly string[]) => xs.join(', ') || '(none named)';
+  const byHand: Record<string, { target: string; steps: string[] }> = {
+    tokens: {
+      target: `OAuth tokens of ${list(targets.apps)}`,
+      steps: [
+        `Setup > Connected Apps OAuth Usage > ${list(targets.apps)} > Revoke, for ${list(users.map((u) => u.username))}`,
+      ],
+    },
+    remoteSites: {
+      target: `remote sites ${list(targets.remoteSites)}`,
+      steps: ['Setup > Remote Site Settings > Edit: clear "Active" (undo: set it again)'],
+    },
+    namedCredentials: {
+      target: `named credentials ${list(targets.namedCredentials)}`,
+      steps: ['Setup > Named Credentials > Edit: clear "Enabled for Callouts" (undo: set it again)'],
+    },
+    bulkJobs: {
+      target: `Bulk jobs of ${list(users.map((u) => u.username))}`,
+      steps: ['Setup > Bulk Data Load Jobs: open each job of these users that is not finished and click "Abort Job"'],
+    },
+    flows: {
+      target: `flows ${list(targets.flows)} and record-triggered flows on ${list(targets.objects)}`,
+      steps: ['Setup > Flows: open each one and click "Deactivate" (undo: activate the same version)'],
+    },
+    apexTriggers: {
+      target: `Apex triggers on ${list(targets.objects)}`,
+      steps: ['Setup > Apex Triggers: check for active triggers on these objects; deploy them inactive from a sandbox'],
+    },
+  };
+  for (const u of pre.unreadable ?? []) {
+    manual.push({
+      target: byHand[u.surface]!.target,
+      why: `lockout could not read them: ${u.reason}`,
+      steps: byHand[u.surface]!.steps,
+    });
+  }
   for (const nf of pre.notFound) notes.push(`not found in the org: ${nf.kind} ${nf.name}`);
   if (input.protect.accounts.length) {
     notes.push(

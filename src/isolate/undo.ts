@@ -47,9 +47,15 @@ export function buildUndoPlan(
 
   for (const a of actions) {
     const r = byKey.get(a.key);
-    if (!r || r.status !== 'done') {
+    // No result recorded: the run was interrupted after asking the org but before journaling the answer. The
+    // change may have happened, so it is undone when the target is not in its pre-state (the state read now).
+    const interrupted = !r && a.change && a.undoable && now !== null;
+    if (interrupted)
+      notes.push(`result not recorded (interrupted run): ${a.kind} ${a.target.name} is checked against its pre-state`);
+    else if (!r || r.status !== 'done') {
       if (r?.status === 'failed') notes.push(`not changed by the isolation (it failed): ${a.kind} ${a.target.name}`);
-      else if (a.undoable) notes.push(`${a.target.name} was already ${a.current} before the isolation: left as it is`);
+      else if (a.undoable && !a.change)
+        notes.push(`${a.target.name} was already ${a.current} before the isolation: left as it is`);
       continue;
     }
     switch (a.kind) {

@@ -23,6 +23,16 @@ import { isOpenJob } from '../isolate/plan.js';
  * never hides the others. DeleteTokens are held in memory only (`secrets`), never returned in the pre-state.
  */
 
+type Unreadable = NonNullable<PreState['unreadable']>[number]['surface'];
+const FATAL = new Set([
+  'INVALID_SESSION_ID',
+  'REQUEST_LIMIT_EXCEEDED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+]);
+
 export interface IsolationRead {
   pre: PreState;
   /** token ref -> DeleteToken, for revoking; never stored or printed. */
@@ -273,60 +283,83 @@ export async function readIsolationState(client: OrgClient, req: ReadRequest, no
     };
   });
 
+  const unreadable: NonNullable<PreState['unreadable']> = [];
+  /**
+   * Read one surface; when the org refuses this read (permissions, an object the org lacks) the others still run
+   * and the plan turns the surface into a manual step. Session, limit and network failures stop everything.
+   */
+  const soft = async <T>(surface: Unreadable, fallback: T, read: () => Promise<T>): Promise<T> => {
+    try {
+      return await read();
+    } catch (e) {
+      const code = errorCodeOf(e);
+      if (FATAL.has(code) || /cannot reach the org/.test(String((e as Error).message))) throw e;
+      unreadable.push({ surface, reason: toOrgError(e, `reading ${surface}`).message });
+      return fallback;
+    }
+  };
+
   const secrets = new Map<string, string>();
   const tokens: TokenState[] = [];
-  if (req.apps.length || userIds.length) {
-    const cond = [
-      req.apps.length ? `AppName IN ${inList(req.apps)}` : null,
-      userIds.length ? `UserId IN ${inList(userIds)}` : null,
-    ].filter(Boolean);
-    const rows = await all(
-      client.query(
-        `SELECT AppName, UserId, User.Username, UseCount, LastUsedDate, DeleteToken FROM OauthToken WHERE ${cond.join(' OR ')}`,
-      ),
-    );
-    for (const r of rows) {
-      const del = str(r.DeleteToken);
-      if (!del) continue;
-      const ref = tokenRef(del);
-      secrets.set(ref, del);
-      const parent = r.User as { Username?: string } | null | undefined;
-      tokens.push({
-        appName: String(r.AppName),
-        userId: String(r.UserId),
-        username: parent?.Username ?? users.find((u) => u.id === r.UserId)?.username ?? null,
-        useCount: typeof r.UseCount === 'number' ? r.UseCount : null,
-        lastUsedDate: str(r.LastUsedDate),
-        ref,
-      });
-    }
-    for (const a of req.apps) {
-      if (!rows.some((r) => lower(String(r.AppName)) === lower(a))) {
-        // No live grant is not an error (nothing to revoke), but say so: the name may be misspelt.
-        notFound.push({ kind: 'app', name: `${a} (no OAuth tokens)` });
+  if (req.apps.length || userIds.length)
+    await soft('tokens', undefined, async () => {
+      const cond = [
+        req.apps.length ? `AppName IN ${inList(req.apps)}` : null,
+        userIds.length ? `UserId IN ${inList(userIds)}` : null,
+      ].filter(Boolean);
+      const rows = await all(
+        client.query(
+          `SELECT AppName, UserId, User.Username, UseCount, LastUsedDate, DeleteToken FROM OauthToken WHERE ${cond.join(' OR ')}`,
+        ),
+      );
+      for (const r of rows) {
+        const del = str(r.DeleteToken);
+        if (!del) continue;
+        const ref = tokenRef(del);
+        secrets.set(ref, del);
+        const parent = r.User as { Username?: string } | null | undefined;
+        tokens.push({
+          appName: String(r.AppName),
+          userId: String(r.UserId),
+          username: parent?.Username ?? users.find((u) => u.id === r.UserId)?.username ?? null,
+          useCount: typeof r.UseCount === 'number' ? r.UseCount : null,
+          lastUsedDate: str(r.LastUsedDate),
+          ref,
+        });
       }
-    }
-  }
+      for (const a of req.apps) {
+        if (!rows.some((r) => lower(String(r.AppName)) === lower(a))) {
+          // No live grant is not an error (nothing to revoke), but say so: the name may be misspelt.
+          notFound.push({ kind: 'app', name: `${a} (no OAuth tokens)` });
+        }
+      }
+    });
 
-  const remoteSites = req.remoteSites.length ? await readRemoteSites(client, req.remoteSites) : [];
+  const remoteSites = req.remoteSites.length
+    ? await soft('remoteSites', [], () => readRemoteSites(client, req.remoteSites))
+    : [];
   for (const n of req.remoteSites) {
     if (!remoteSites.some((r) => lower(r.name) === lower(n))) notFound.push({ kind: 'remoteSite', name: n });
   }
-  const namedCredentials = req.namedCredentials.length ? await readNamedCredentials(client, req.namedCredentials) : [];
+  const namedCredentials = req.namedCredentials.length
+    ? await soft('namedCredentials', [], () => readNamedCredentials(client, req.namedCredentials))
+    : [];
   for (const n of req.namedCredentials) {
     if (!namedCredentials.some((r) => lower(r.name) === lower(n))) notFound.push({ kind: 'namedCredential', name: n });
   }
 
   const idSet = new Set(userIds);
   const bulkJobs = userIds.length
-    ? (await listBulkJobs(client)).filter((j) => idSet.has(j.createdById) && isOpenJob(j, now.toISOString()))
+    ? await soft('bulkJobs', [], async () =>
+        (await listBulkJobs(client)).filter((j) => idSet.has(j.createdById) && isOpenJob(j, now.toISOString())),
+      )
     : [];
 
-  const flows = await readFlows(client, req.flows, req.objects);
+  const flows = await soft('flows', [], () => readFlows(client, req.flows, req.objects));
   for (const f of req.flows) {
     if (!flows.some((x) => lower(x.apiName) === lower(f))) notFound.push({ kind: 'flow', name: f });
   }
-  const apexTriggers = await readApexTriggers(client, req.objects);
+  const apexTriggers = await soft('apexTriggers', [], () => readApexTriggers(client, req.objects));
 
   return {
     pre: {
@@ -341,6 +374,7 @@ export async function readIsolationState(client: OrgClient, req: ReadRequest, no
       flows,
       apexTriggers,
       notFound,
+      unreadable,
     },
     secrets,
   };

@@ -142,6 +142,9 @@ export async function runPlaybook(opts: RunOptions, deps: RunDeps): Promise<RunR
       settled: [...records.values()].filter(settled).map((r) => r.step),
     });
     deps.say(`resuming ${run} (${pb.title}) for ${opts.incident.id}`);
+    if (opts.resume.sha256 && opts.resume.sha256 !== opts.source.sha256) {
+      deps.say(`note: ${opts.source.file} changed since ${run} started; steps already done are not run again`);
+    }
   } else {
     run = deps.start((id) => ({
       run: id,

@@ -34,6 +34,8 @@ export interface RunState {
   incident: string | null;
   startedAt: string;
   startedBy: string;
+  /** sha256 of the playbook file when the run started. */
+  sha256: string | null;
   vars: Record<string, string>;
   /** The latest record of each step (a failed step that was retried shows its retry). */
   steps: Map<string, StepRecord>;
@@ -63,6 +65,7 @@ export function foldRuns(entries: Iterable<ChainedEntry>): Map<string, RunState>
         incident: e.incident,
         startedAt: e.ts,
         startedBy: e.actor,
+        sha256: str(p.sha256) ?? null,
         vars: Object.fromEntries(Object.entries(rec(p.vars)).filter(([, v]) => typeof v === 'string')) as Record<
           string,
           string

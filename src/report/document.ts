@@ -9,6 +9,7 @@ import { cleanText } from './util.js';
 
 export type Block =
   | { t: 'p'; text: string }
+  | { t: 'h'; text: string }
   | { t: 'note'; text: string }
   | { t: 'kv'; rows: [string, string, string][] }
   | { t: 'table'; headers: string[]; rows: string[][]; empty: string }
@@ -138,6 +139,10 @@ export function buildDocument(m: ReportModel): Doc {
         kv('Address', ctl.address),
         kv('Legal representative', ctl.legalRepresentative),
         kv('Lead supervisory authority', ctl.leadSupervisoryAuthority),
+        ...(ctl.regimes.nis2 || ctl.csirt.value ? [kv('CSIRT (NIS2)', ctl.csirt)] : []),
+        ...(ctl.regimes.dora || ctl.competentAuthority.value
+          ? [kv('Competent authority (DORA)', ctl.competentAuthority)]
+          : []),
         kv('Member States concerned', ctl.memberStatesConcerned),
         kv('Data protection officer', ctl.dpo),
         kv('Other contact point', ctl.contact),
@@ -345,21 +350,30 @@ export function buildDocument(m: ReportModel): Doc {
   ]);
 
   add('measures', [
-    {
-      t: 'table',
-      headers: ['Measure', 'Start', 'End', 'Actor', 'Approver', 'Scope', 'Result', 'Entries'],
-      rows: m.measures.map((x) => [
-        x.title,
-        x.start,
-        x.end,
-        clean(x.actors.join(', ')),
-        clean(x.approver ?? '-') + (x.reason ? ` (reason: ${clean(x.reason, 500)})` : ''),
-        clean(x.scope.join(' | ') || '-', 1000),
-        clean(x.result.join(' | ') || '-', 1000),
-        seqs(x.seqs),
-      ]),
-      empty: `Measures taken: ${NO_EVIDENCE}`,
-    },
+    ...(m.measures.length
+      ? m.measures.flatMap((x, i): Block[] => [
+          { t: 'h', text: `8.${i + 1} ${x.title}` },
+          {
+            t: 'kv',
+            rows: [
+              [
+                'When',
+                `${x.start} to ${x.end}`,
+                seqs([x.seqs[0]!, x.seqs[x.seqs.length - 1]!].filter((v, j, all) => all.indexOf(v) === j)),
+              ],
+              ['Actor', clean(x.actors.join(', ')), ''],
+              [
+                'Approver',
+                clean(x.approver ?? 'none recorded') + (x.reason ? `; reason: ${clean(x.reason, 500)}` : ''),
+                '',
+              ],
+              ['Scope', clean(x.scope.join('\n') || '-', 2000), ''],
+              ['Result', clean(x.result.join('\n') || '-', 2000), ''],
+              ['Evidence entries', seqs(x.seqs), ''],
+            ],
+          },
+        ])
+      : [{ t: 'p' as const, text: `Measures taken: ${NO_EVIDENCE}` }]),
     { t: 'kv', rows: [kv('Measures proposed', m.measuresProposed)] },
   ]);
 
@@ -388,7 +402,7 @@ export function buildDocument(m: ReportModel): Doc {
       t: 'table',
       headers: ['Sent', 'To', 'Recipient', 'Stage', 'Reference', 'Recorded by', 'Entry'],
       rows: m.notices.map((x) => [
-        x.at,
+        shortTime(x.at),
         x.to,
         clean(x.name ?? '-', 300),
         x.stage ?? '-',

@@ -111,7 +111,8 @@ export function generateReport(ctx: Context, opts: ReportOptions): { result: Rep
     const entries = [...s.entries({ incident: inc.id })];
     const reports = entries.filter((e) => e.kind === 'report.generated' && isObj(e.payload));
     const sameFormat = reports.filter((e) => str(e.payload, 'format') === opts.format);
-    const prev = sameFormat[sameFormat.length - 1];
+    // The report this one supersedes: the latest in the same format, else the latest in any format.
+    const prev = sameFormat[sameFormat.length - 1] ?? reports[reports.length - 1];
     const previous: PreviousReport | null = prev
       ? {
           seq: prev.seq,

@@ -165,6 +165,8 @@ export interface ReportModel {
     address: Stated<string>;
     legalRepresentative: Stated<string>;
     leadSupervisoryAuthority: Stated<string>;
+    csirt: Stated<string>;
+    competentAuthority: Stated<string>;
     memberStatesConcerned: Stated<string[]>;
     dpo: Stated<Party>;
     contact: Stated<Party>;
@@ -365,7 +367,11 @@ const MEASURE_TYPES: Record<string, { type: string; title: string }> = {
   drill: { type: 'drill', title: 'Drill' },
 };
 
-const fmtFacts = (facts: [string, number | boolean][]): string[] => facts.map(([k, v]) => `${k}: ${v}`);
+/** Facts as "key value"; zero counts are left out except for the ones whose zero is the news (failures). */
+const fmtFacts = (facts: [string, number | boolean][]): string[] =>
+  facts
+    .filter(([k, v]) => v !== 0 || /(fail|conflict|mismatch|error|refused)/i.test(k))
+    .map(([k, v]) => `${k.replace(/ \(items\)$/, '')} ${v}`);
 
 /** Entry kinds that start a new measure of their family (a new plan, a new snapshot, a new run). */
 const STARTS_MEASURE =
@@ -737,6 +743,8 @@ export function buildReportModel(input: ReportInput): ReportModel {
       address: fromConfig(c.address),
       legalRepresentative: fromConfig(c.legalRepresentative),
       leadSupervisoryAuthority: fromConfig(c.leadSupervisoryAuthority),
+      csirt: fromConfig(c.csirt),
+      competentAuthority: fromConfig(c.competentAuthority),
       memberStatesConcerned: memberStates.length
         ? derived(memberStates, [...scanSeqs, ...(a.memberStates ? [a.memberStates.seq] : [])])
         : none(),

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /**
  * Merkle tree hash in the style of RFC 9162 (Certificate Transparency v2, section 2.1.1):
@@ -13,14 +13,21 @@ const NODE = Buffer.from([0x01]);
 
 export const EMPTY_ROOT = createHash('sha256').digest('hex');
 
-/** The RFC 9162 leaf hash of `data` (raw 32 bytes). */
+/** The RFC 9162 leaf hash of `data` (raw 32 bytes); a string is hashed as its UTF-8 bytes. */
 export function leafHash(data: string | Buffer): Buffer {
-  return createHash('sha256').update(LEAF).update(data).digest();
+  // One-shot crypto.hash is several times faster than createHash for small inputs (snapshots hash millions).
+  return typeof data === 'string'
+    ? (hash('sha256', `\u0000${data}`, 'buffer') as Buffer)
+    : (hash('sha256', Buffer.concat([LEAF, data]), 'buffer') as Buffer);
 }
 
-/** The RFC 9162 inner-node hash of two child hashes (raw 32 bytes). */
+/** The RFC 9162 inner-node hash of two child hashes (raw 32 bytes each). */
 export function nodeHash(left: Buffer, right: Buffer): Buffer {
-  return createHash('sha256').update(NODE).update(left).update(right).digest();
+  const buf = Buffer.allocUnsafe(1 + left.length + right.length);
+  NODE.copy(buf, 0);
+  left.copy(buf, 1);
+  right.copy(buf, 1 + left.length);
+  return hash('sha256', buf, 'buffer') as Buffer;
 }
 
 /**

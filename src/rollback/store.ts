@@ -1,7 +1,6 @@
 import type { DB } from '../store/db.js';
-import { sha256Hex } from '../store/chain.js';
 import { leafHash, MerkleBuilder } from './merkle.js';
-import { canonicalRecord, type Rec } from './records.js';
+import { canonicalRecord, sha256Text, type Rec } from './records.js';
 import type { BeforeImage } from './plan.js';
 
 /** Snapshot and rollback tables (migration 5): the SQL lives here, the decisions elsewhere. */
@@ -60,7 +59,7 @@ export class SnapshotWriter {
   private readonly merkle = new MerkleBuilder();
   private readonly insert;
   private pending = 0;
-  private seen = new Set<string>();
+  private prepared = 0;
 
   constructor(
     private readonly db: DB,
@@ -98,12 +97,35 @@ export class SnapshotWriter {
   add(rec: Rec): void {
     const id = rec.Id;
     if (typeof id !== 'string' || !id) throw new Error('record has no Id');
-    if (this.seen.has(id)) throw new Error(`duplicate Id ${id}`);
-    this.seen.add(id);
     const json = canonicalRecord(rec);
     const pos = this.merkle.size;
+    try {
+      this.insert.run(this.n, pos, id, sha256Text(json), json);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new Error(`duplicate Id ${id}`);
+      throw e;
+    }
     this.merkle.pushLeafHash(leafHash(json));
-    this.insert.run(this.n, pos, id, sha256Hex(json), json);
+    this.pending += 1;
+    if (this.pending >= COMMIT_EVERY) {
+      this.db.exec('COMMIT');
+      this.db.exec('BEGIN');
+      this.pending = 0;
+    }
+  }
+
+  /**
+   * Add a record already canonicalized and hashed elsewhere (the snapshot worker thread, which also builds the
+   * Merkle root and hands it to `finish`). Positions continue from the records added so far.
+   */
+  addPrepared(id: string, json: string, sha: string): void {
+    try {
+      this.insert.run(this.n, this.prepared, id, sha, json);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new Error(`duplicate Id ${id}`);
+      throw e;
+    }
+    this.prepared += 1;
     this.pending += 1;
     if (this.pending >= COMMIT_EVERY) {
       this.db.exec('COMMIT');
@@ -113,18 +135,23 @@ export class SnapshotWriter {
   }
 
   get count(): number {
-    return this.merkle.size;
+    return this.merkle.size + this.prepared;
   }
 
-  /** Mark the snapshot complete; returns its root. */
-  finish(takenAt: string): { id: string; count: number; merkleRoot: string } {
-    const root = this.merkle.root();
+  /** Mark the snapshot complete; returns its root (`external`: count and root computed by the worker). */
+  finish(
+    takenAt: string,
+    external?: { count: number; root: string; fields?: string[] },
+  ): { id: string; count: number; merkleRoot: string } {
+    const root = external?.root ?? this.merkle.root();
+    const count = external?.count ?? this.merkle.size;
+    if (count !== this.count) throw new Error(`snapshot ${this.id}: ${this.count} records stored, ${count} hashed`);
     this.db
       .prepare('UPDATE snapshots SET taken_at = ?, record_count = ?, merkle_root = ? WHERE n = ?')
-      .run(takenAt, this.merkle.size, root, this.n);
+      .run(takenAt, count, root, this.n);
+    if (external?.fields) this.db.prepare('UPDATE snapshots SET fields = ? WHERE n = ?').run(JSON.stringify(external.fields), this.n);
     this.db.exec('COMMIT');
-    this.seen = new Set();
-    return { id: this.id, count: this.merkle.size, merkleRoot: root };
+    return { id: this.id, count, merkleRoot: root };
   }
 
   /** Give up: commit what is there; the snapshot stays incomplete (no taken_at). */

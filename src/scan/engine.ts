@@ -11,7 +11,7 @@ import type { CohortVerdict, PopulationRule, RecordRule } from './rule.js';
 import { atLeast, combine, levelOf } from './score.js';
 import type { CohortFinding, Finding, Level, Reason, ScanSource, Thresholds } from './types.js';
 import { detectObject } from './view.js';
-import { buildView, layoutFor } from './view.js';
+import { buildView, layoutFor, type Layout } from './view.js';
 
 /** Accepted record ids and field values (`--allowlist`). */
 export interface Allowlist {
@@ -109,7 +109,7 @@ interface Candidate {
 }
 
 const BATCH = 256;
-const SKETCH_CAPACITY = 100_000;
+const SKETCH_CAPACITY = 20_000;
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
 /** Whether worker threads can run here (the compiled worker exists; not when running from TypeScript sources). */
@@ -175,7 +175,7 @@ export async function runScan(sources: AsyncIterable<ScanSource> | Iterable<Scan
   const base = new HeavyHitters(SKETCH_CAPACITY);
   const candidates: Candidate[] = [];
   const inputs: InputSummary[] = [];
-  const layouts = new Map();
+  const layouts = new Map<string, Layout>();
   let recordsRead = 0;
   let recordsSkipped = 0;
   let allowlisted = 0;
@@ -194,16 +194,24 @@ export async function runScan(sources: AsyncIterable<ScanSource> | Iterable<Scan
   };
 
   const absorb = (batch: Batch, lines: number[], results: Evaluated[]) => {
+    const idCol = batch.header.findIndex((h) => h.toLowerCase() === 'id');
+    const lk = `${batch.object}\u0000${batch.header.join('\u0001')}`;
+    let layout = layouts.get(lk);
+    if (!layout) {
+      layout = layoutFor(batch.header, batch.object, ev.fields);
+      layouts.set(lk, layout);
+    }
     for (let i = 0; i < results.length; i++) {
       const r = results[i]!;
       const row = batch.rows[i]!;
-      const values: Record<string, string | null> = {};
-      for (let j = 0; j < batch.header.length; j++) values[batch.header[j]!] = row[j] ?? null;
-      const id = lower(values, 'id')?.trim() || `${batch.file}:${lines[i]}`;
+      const id = (idCol >= 0 ? row[idCol]?.trim() : '') || `${batch.file}:${lines[i]}`;
       if (opts.allowlist?.ids.has(id)) {
         allowlisted += 1;
         continue;
       }
+      if (r.reasons.length === 0 && r.keys.length === 0) continue;
+      const values: Record<string, string | null> = {};
+      for (let j = 0; j < batch.header.length; j++) values[batch.header[j]!] = row[j] ?? null;
       const reasons = allowReasons(r.reasons, values);
       const recordFlagged = reasons.length > 0 && combine(reasons) >= t.low;
       const bases = new Set<string>();
@@ -214,7 +222,7 @@ export async function runScan(sources: AsyncIterable<ScanSource> | Iterable<Scan
       }
       for (const b of bases) base.add(b);
       if (reasons.length === 0 && !r.keys.some((k) => tracked.has(k.rule))) continue;
-      const view = buildView(values, layoutFor(batch.header, batch.object, ev.fields), ref);
+      const view = buildView(values, layout, ref);
       candidates.push({
         id,
         object: batch.object,

@@ -112,8 +112,8 @@ export const sharedPhone: PopulationRule = {
     for (const [key, n] of c.count) {
       if (!key.startsWith('phone|') || n < 25) continue;
       const [, file, digits] = key.split('|');
-      const base = c.base.get(file!) ?? n;
-      const flagged = c.flagged.get(key) ?? 0;
+      const base = Math.max(n, c.base.get(file!) ?? n);
+      const flagged = Math.min(n, c.flagged.get(key) ?? 0);
       out.push({
         key,
         cohort: `file ${file}`,
@@ -160,7 +160,7 @@ export const creatorCohort: PopulationRule = {
   judge(c) {
     const out: CohortVerdict[] = [];
     for (const [key, n] of c.count) {
-      const flagged = c.flagged.get(key) ?? 0;
+      const flagged = Math.min(n, c.flagged.get(key) ?? 0);
       if (key.startsWith('creator|') && n >= 20 && flagged / n >= 0.5) {
         out.push({
           key,

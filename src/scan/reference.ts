@@ -167,9 +167,8 @@ function buildReference(): Reference {
   });
 
   const subdivisionIndex = once(() => {
-    const { State } = require('country-state-city') as {
-      State: { getAllStates(): { name: string; isoCode: string; countryCode: string }[] };
-    };
+    // Only the subdivision table of country-state-city (its city table is large and not needed).
+    const states = require('country-state-city/lib/cjs/assets/state.json') as { name: string; isoCode: string; countryCode: string }[];
     const index = new Map<string, Subdivision[]>();
     const add = (key: string, s: Subdivision) => {
       const k = fold(key);
@@ -178,7 +177,7 @@ function buildReference(): Reference {
       if (!list) index.set(k, [s]);
       else if (!list.some((q) => q.country === s.country && q.code === s.code)) list.push(s);
     };
-    for (const s of State.getAllStates()) {
+    for (const s of states) {
       const sub = { country: s.countryCode, code: s.isoCode };
       add(s.name, sub);
       // Short codes collide across countries; only the ones people write in addresses are indexed.

@@ -1,7 +1,27 @@
 /** Small text helpers shared by rules. Pure. */
 
-/** Lower case, accents removed, punctuation collapsed to single spaces. */
+const foldCache = new Map<string, string>();
+
+/** Lower case, accents removed, punctuation collapsed to single spaces. Memoised (bounded): values repeat. */
 export function fold(s: string): string {
+  if (s.length > 40) return foldUncached(s);
+  let f = foldCache.get(s);
+  if (f === undefined) {
+    f = foldUncached(s);
+    // Bounded: once full, new values are folded without caching (names and towns repeat; most arrive early).
+    if (foldCache.size < 50_000) foldCache.set(s, f);
+  }
+  return f;
+}
+
+function foldUncached(s: string): string {
+  // Fast path for plain ASCII (most values): no normalisation needed.
+  if (/^[\x20-\x7e]*$/.test(s)) {
+    return s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim();
+  }
   return s
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')

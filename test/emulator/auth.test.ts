@@ -75,10 +75,10 @@ test('revoking the DeleteToken ends the grant: access and refresh tokens stop wo
   const sync = tokenConn('SYNC-ACCESS-TOKEN');
   await sync.query('SELECT Id FROM Account');
   const admin = tokenConn(emu.accessToken);
-  const rows = await admin.query<{ DeleteToken: string; Id: null }>(
+  const rows = await admin.query<{ DeleteToken: string }>(
     "SELECT Id, DeleteToken FROM OauthToken WHERE AppName = 'Partner Sync'",
   );
-  expect(rows.records[0]!.Id).toBeNull();
+  expect((rows.records[0] as Record<string, unknown>).Id).toBeNull();
   const res = await fetch(`${emu.loginUrl}/services/oauth2/revoke`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -171,9 +171,31 @@ test('an exhausted daily limit answers 403 REQUEST_LIMIT_EXCEEDED', async () => 
   emu.state.limits.DailyApiRequests!.Remaining = 1;
   const admin = tokenConn(emu.accessToken);
   const l = await admin.limits();
-  expect(l.DailyApiRequests.Remaining).toBe(0);
+  expect(l.DailyApiRequests!.Remaining).toBe(0);
   await expect(admin.query('SELECT Id FROM Account')).rejects.toMatchObject({
     errorCode: 'REQUEST_LIMIT_EXCEEDED',
     message: 'TotalRequests Limit exceeded.',
   });
+});
+
+test('a 401 on a connection made by login() re-logs in once and retries', async () => {
+  const conn = new jsforce.Connection({
+    oauth2: { loginUrl: emu.loginUrl, clientId: 'CID', clientSecret: 'SECRET' },
+    version: V,
+  });
+  await conn.login('sync@test.example', 'pw-sync');
+  const first = conn.accessToken;
+  await fetch(`${emu.instanceUrl}/__emulator/expire`, { method: 'POST', body: JSON.stringify({ token: first }) });
+  const r = await conn.query('SELECT Id FROM Account');
+  expect(r.totalSize).toBe(1);
+  expect(conn.accessToken).not.toBe(first);
+  const log = (await (await fetch(`${emu.instanceUrl}/__emulator/requests`)).json()) as {
+    requests: { path: string; status: number }[];
+  };
+  expect(log.requests.map((q) => `${q.status} ${q.path}`)).toEqual([
+    '200 /services/oauth2/token',
+    '401 /services/data/v62.0/query',
+    '200 /services/oauth2/token',
+    '200 /services/data/v62.0/query',
+  ]);
 });

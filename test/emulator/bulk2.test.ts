@@ -19,6 +19,10 @@ function seed(): Seed {
     Email: `ann${i}@cascadedental.com`,
     Phone: `(415) 362-48${String(i).padStart(2, '0')}`,
   }));
+  s.schema = { Contact: { fields: { Partner_Id__c: 'string' } } };
+  s.sobjects!.Contact[0]!.Partner_Id__c = 'P-1';
+  s.sobjects!.Contact[3]!.Partner_Id__c = 'P-DUP';
+  s.sobjects!.Contact[4]!.Partner_Id__c = 'p-dup';
   s.historyTracking = { Contact: ['Email', 'Phone', 'Title'] };
   return s;
 }
@@ -73,11 +77,18 @@ describe('Bulk 2.0 ingest', () => {
     emu.state.remove('Contact', gone!, { userId: adminId });
     const job = conn.bulk2.createJob({ object: 'Contact', operation: 'update' });
     await job.open();
-    await job.uploadData(`Id,Email,Phone,Title\n${a},#N/A,,Owner\n${b},b.new@cascadedental.com,#N/A,\n${gone},x@y.com,,\n`);
+    await job.uploadData(
+      `Id,Email,Phone,Title\n${a},#N/A,,Owner\n${b},b.new@cascadedental.com,#N/A,\n${gone},x@y.com,,\n`,
+    );
     await job.close();
     await job.poll(20, 5000);
     const info = await job.check();
-    expect(info).toMatchObject({ state: 'JobComplete', jobType: 'V2Ingest', numberRecordsProcessed: 3, numberRecordsFailed: 1 });
+    expect(info).toMatchObject({
+      state: 'JobComplete',
+      jobType: 'V2Ingest',
+      numberRecordsProcessed: 3,
+      numberRecordsFailed: 1,
+    });
 
     const ra = emu.state.get('Contact', a!)!;
     expect(ra.Email).toBeNull();
@@ -101,7 +112,26 @@ describe('Bulk 2.0 ingest', () => {
     const badText = await bad.text();
     expect(badText.split('\n')[0]).toBe('"sf__Id","sf__Error","Id","Email","Phone","Title"');
     expect(badText).toContain(`"${gone}","ENTITY_IS_DELETED:entity is deleted:--","${gone}","x@y.com","",""`);
-    expect(await (await api(`/jobs/ingest/${job.id}/unprocessedrecords`)).text()).toBe('"Id","Email","Phone","Title"\n');
+    expect(await (await api(`/jobs/ingest/${job.id}/unprocessedrecords`)).text()).toBe(
+      '"Id","Email","Phone","Title"\n',
+    );
+  });
+
+  it('upserts on an external id: update, insert, and DUPLICATE_EXTERNAL_ID for an ambiguous key', async () => {
+    const res = await conn.bulk2.loadAndWaitForResults({
+      object: 'Contact',
+      operation: 'upsert',
+      externalIdFieldName: 'Partner_Id__c',
+      input: 'Partner_Id__c,LastName\np-1,Updated\nP-NEW,Created\nP-DUP,Nobody\n',
+    });
+    const byKey = Object.fromEntries(
+      res.successfulResults.map((r) => [String((r as Record<string, unknown>).Partner_Id__c), r]),
+    );
+    expect(byKey['p-1']).toMatchObject({ sf__Created: 'false', sf__Id: ids()[0] });
+    expect(byKey['P-NEW']).toMatchObject({ sf__Created: 'true' });
+    expect(emu.state.get('Contact', ids()[0]!)!.LastName).toBe('Updated');
+    expect(res.failedResults).toHaveLength(1);
+    expect(String(res.failedResults[0]!.sf__Error)).toMatch(/^DUPLICATE_EXTERNAL_ID:/);
   });
 
   it('fails the job for an unknown column, as jsforce reports it', async () => {
@@ -120,7 +150,12 @@ describe('Bulk 2.0 ingest', () => {
     expect(await r.json()).toEqual([{ errorCode: 'INVALIDENTITY', message: 'Entity type: Nope__c is not supported' }]);
     const job = conn.bulk2.createJob({ object: 'Contact', operation: 'insert' });
     await job.open();
-    const put = () => api(`/jobs/ingest/${job.id}/batches`, { method: 'PUT', headers: { 'content-type': 'text/csv' }, body: 'LastName\nA\n' });
+    const put = () =>
+      api(`/jobs/ingest/${job.id}/batches`, {
+        method: 'PUT',
+        headers: { 'content-type': 'text/csv' },
+        body: 'LastName\nA\n',
+      });
     expect((await put()).status).toBe(201);
     const again = await put();
     expect(again.status).toBe(400);
@@ -151,7 +186,10 @@ describe('Bulk 2.0 ingest', () => {
   });
 
   it('answers 412 for results while the job is still in progress', async () => {
-    await fetch(`${emu.instanceUrl}/__emulator/bulk/config`, { method: 'POST', body: JSON.stringify({ pollsInProgress: 2 }) });
+    await fetch(`${emu.instanceUrl}/__emulator/bulk/config`, {
+      method: 'POST',
+      body: JSON.stringify({ pollsInProgress: 2 }),
+    });
     try {
       const job = conn.bulk2.createJob({ object: 'Contact', operation: 'insert' });
       await job.open();
@@ -164,7 +202,10 @@ describe('Bulk 2.0 ingest', () => {
       await job.poll(10, 5000);
       expect((await job.check()).state).toBe('JobComplete');
     } finally {
-      await fetch(`${emu.instanceUrl}/__emulator/bulk/config`, { method: 'POST', body: JSON.stringify({ pollsInProgress: 0 }) });
+      await fetch(`${emu.instanceUrl}/__emulator/bulk/config`, {
+        method: 'POST',
+        body: JSON.stringify({ pollsInProgress: 0 }),
+      });
     }
   });
 });
@@ -194,7 +235,9 @@ describe('Bulk 2.0 query', () => {
     let pages = 0;
     let header = '';
     while (locator !== 'null') {
-      const res = await api(`/jobs/query/${id}/results${locator ? `?locator=${locator}` : ''}`, { headers: { Accept: 'text/csv' } });
+      const res = await api(`/jobs/query/${id}/results${locator ? `?locator=${locator}` : ''}`, {
+        headers: { Accept: 'text/csv' },
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
       locator = res.headers.get('sforce-locator');
@@ -208,7 +251,9 @@ describe('Bulk 2.0 query', () => {
     expect(header).toBe('"Id","LastName","Account.Name","CreatedDate"');
     expect(rows).toHaveLength(expected);
     expect(pages).toBe(Math.ceil(expected / 7));
-    expect(rows[0]).toMatch(/^"003\w{15}","(?:[^"]|"")*","Cascade Dental Group","\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"$/);
+    expect(rows[0]).toMatch(
+      /^"003\w{15}","(?:[^"]|"")*","Cascade Dental Group","\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"$/,
+    );
     // Values with the jsforce-splitting delimiters stay whole because every value is quoted.
     expect(rows.some((r) => r.includes('"Smith; Jr"'))).toBe(true);
     expect(rows.some((r) => r.includes('"Doe, ""Q"""'))).toBe(true);
@@ -224,7 +269,9 @@ describe('Bulk 2.0 query', () => {
   it('queryAll includes deleted rows; aggregates are refused at creation', async () => {
     const id = await runQueryJob('SELECT Id FROM Contact WHERE IsDeleted = true', 'queryAll');
     const body = await (await api(`/jobs/query/${id}/results?maxRecords=1000`)).text();
-    expect(body.trimEnd().split('\n').length - 1).toBe(emu.state.records('Contact', { includeDeleted: true }).filter((r) => r.IsDeleted).length);
+    expect(body.trimEnd().split('\n').length - 1).toBe(
+      emu.state.records('Contact', { includeDeleted: true }).filter((r) => r.IsDeleted).length,
+    );
     const bad = await api('/jobs/query', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -250,12 +297,26 @@ describe('listing and aborting jobs', () => {
     const open = conn.bulk2.createJob({ object: 'Contact', operation: 'upsert', externalIdFieldName: 'Id' });
     await open.open();
 
-    const list = (await conn.request('/jobs/ingest')) as { done: boolean; records: Record<string, unknown>[]; nextRecordsUrl: null };
+    const list = (await conn.request('/jobs/ingest')) as {
+      done: boolean;
+      records: Record<string, unknown>[];
+      nextRecordsUrl: null;
+    };
     expect(list.done).toBe(true);
     expect(list.nextRecordsUrl).toBeNull();
     const mine = list.records.find((j) => j.id === open.id)!;
-    expect(mine).toMatchObject({ state: 'Open', createdById: adminId, object: 'Contact', operation: 'upsert', jobType: 'V2Ingest' });
-    expect(list.records.find((j) => j.id === v1Id)).toMatchObject({ jobType: 'Classic', state: 'Open', createdById: adminId });
+    expect(mine).toMatchObject({
+      state: 'Open',
+      createdById: adminId,
+      object: 'Contact',
+      operation: 'upsert',
+      jobType: 'V2Ingest',
+    });
+    expect(list.records.find((j) => j.id === v1Id)).toMatchObject({
+      jobType: 'Classic',
+      state: 'Open',
+      createdById: adminId,
+    });
     const classic = (await conn.request('/jobs/ingest?jobType=Classic')) as { records: { id: string }[] };
     expect(classic.records.map((j) => j.id)).toEqual([v1Id]);
     const queries = (await conn.request('/jobs/query')) as { records: { id: string }[] };

@@ -176,6 +176,18 @@ test('single-record error bodies', async () => {
   expect(bad.headers.get('content-type')).toBe('application/json;charset=UTF-8');
 });
 
+test('single-record upsert by external id, and ids of another type are 404', async () => {
+  const ins = await conn.sobject('Contact').upsert({ Email: 'up@acme.example', LastName: 'Up' }, 'Email');
+  expect(ins).toMatchObject({ success: true, created: true });
+  const upd = await conn.sobject('Contact').upsert({ Email: 'up@acme.example', LastName: 'Up2' }, 'Email');
+  expect(upd).toMatchObject({ success: true, created: false, id: (ins as { id: string }).id });
+  const acc = (await conn.query<{ Id: string }>('SELECT Id FROM Account')).records[0]!.Id;
+  await expect(conn.sobject('Contact').retrieve(acc)).rejects.toMatchObject({ errorCode: 'NOT_FOUND' });
+  await expect(conn.sobject('Contact').update({ Id: acc, LastName: 'x' })).rejects.toMatchObject({
+    errorCode: 'NOT_FOUND',
+  });
+});
+
 test('describe: global and per object', async () => {
   const g = await conn.describeGlobal();
   expect(g.sobjects.find((s) => s.name === 'Contact')?.keyPrefix).toBe('003');

@@ -1,20 +1,27 @@
 // The `demo` seed: deterministic, real-looking where it should be (real places, postcodes and numbering plans),
 // unmistakably synthetic where partner-sync wrote, and served by the emulator with working integration tokens.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Connection } from 'jsforce';
 import { isValidPhoneNumber, type CountryCode } from 'libphonenumber-js/max';
 import { integrationSchema } from '../../src/config/schema.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
-import type { Seed } from '../../src/emulator/seed.js';
-import { DEMO, DEMO_CONFIG, DEMO_INTEGRATIONS, demoSeed, demoToken, type SeedRecord } from '../../src/emulator/seeds/demo.js';
+import {
+  DEMO,
+  DEMO_CONFIG,
+  DEMO_INTEGRATIONS,
+  demoSeed,
+  demoToken,
+  type SeedRecord,
+} from '../../src/emulator/seeds/demo.js';
 import { COUNTRY_NAME, PLACES, type Country } from '../../src/emulator/seeds/demo-data.js';
 
 const require = createRequire(import.meta.url);
 const NOW = new Date('2026-11-27T09:00:00Z');
 const seed = demoSeed({ now: NOW });
 const ref = (v: unknown) => (v as { '@ref': string })['@ref'];
-const countryOf = (name: unknown): Country => (Object.entries(COUNTRY_NAME).find(([, n]) => n === name)![0] as Country);
+const countryOf = (name: unknown): Country => Object.entries(COUNTRY_NAME).find(([, n]) => n === name)![0] as Country;
 const real = (type: string) => seed.sobjects[type]!.filter((r) => !String(r['@ref']).startsWith('syn-'));
 const synthetic = (type: string) => seed.sobjects[type]!.filter((r) => String(r['@ref']).startsWith('syn-'));
 const RESERVED = /@example\.(com|org|net)$|\.test$|\.invalid$|555-01\d\d/;
@@ -78,8 +85,13 @@ describe('demo seed data', () => {
       expect(String(c.Email ?? '')).not.toMatch(RESERVED);
       if (typeof c.Email === 'string') {
         const local = c.Email.split('@')[0]!;
-        const first = String(c.FirstName).toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '')[0]!;
-        expect(`${local} starts with ${first}`).toBe(`${local[0]} starts with ${first}`);
+        const first = String(c.FirstName)
+          .toLowerCase()
+          .normalize('NFD')
+          .replace(/[\u0300-\u036f]/g, '')[0]!;
+        expect(`${c.Email} for ${String(c.FirstName)}: ${local[0]}`).toBe(
+          `${c.Email} for ${String(c.FirstName)}: ${first}`,
+        );
       }
     }
     for (const l of real('Lead')) check(l, ['Phone'], 'Country');
@@ -99,7 +111,9 @@ describe('demo seed data', () => {
         const text = [r.Email, r.Phone, r.Website].filter(Boolean).join(' ');
         expect(text).toMatch(RESERVED);
       }
-      const created = seed.sobjects[`${type}History`]!.filter((h) => h.Field === 'created' && ref(h.CreatedById) === 'u-int-partner-sync');
+      const created = seed.sobjects[`${type}History`]!.filter(
+        (h) => h.Field === 'created' && ref(h.CreatedById) === 'u-int-partner-sync',
+      );
       expect(created).toHaveLength(rows.length);
     }
     expect(synthetic('Contact').length + synthetic('Lead').length + synthetic('Account').length).toBeGreaterThan(250);
@@ -121,12 +135,31 @@ describe('demo seed data', () => {
     for (const e of edits) {
       const c = contacts.get(ref(e.ContactId))!;
       expect(ref(c.LastModifiedById)).toBe('u-marcus');
-      expect(Date.parse(String(e.CreatedDate))).toBeGreaterThan(NOW.getTime() - DEMO.incidentWindowHours[1] * 3_600_000);
+      expect(Date.parse(String(e.CreatedDate))).toBeGreaterThan(
+        NOW.getTime() - DEMO.incidentWindowHours[1] * 3_600_000,
+      );
     }
     // A victim that nobody edited afterwards still holds partner-sync's values.
     const untouched = [...victims].find((v) => !edits.some((e) => ref(e.ContactId) === v))!;
     const last = byPs.filter((h) => ref(h.ContactId) === untouched);
     for (const h of last) expect(contacts.get(untouched)![String(h.Field)]).toBe(h.NewValue);
+  });
+
+  it('follows the seed contract (docs/emulator-seed.schema.json)', async () => {
+    const { default: Ajv } = await import('ajv/dist/2020.js');
+    const schema = JSON.parse(
+      readFileSync(new URL('../../docs/emulator-seed.schema.json', import.meta.url), 'utf8'),
+    ) as object;
+    const ajv = new (
+      Ajv as unknown as new (o: object) => { compile(s: object): ((d: unknown) => boolean) & { errors?: unknown } }
+    )({
+      allErrors: false,
+      strict: false,
+    });
+    const validate = ajv.compile(schema);
+    const ok = validate(JSON.parse(JSON.stringify(demoSeed({ now: NOW, scale: 0.05 }))));
+    expect(validate.errors ?? null).toBeNull();
+    expect(ok).toBe(true);
   });
 
   it('exports config entries the config schema accepts, naming what the seed contains', () => {
@@ -172,15 +205,23 @@ describe('demo seed in the emulator', () => {
       `SELECT AppName, UserId, User.Username, UseCount, LastUsedDate, DeleteToken FROM OauthToken WHERE AppName = '${DEMO.integrations[0]!.connectedApp}'`,
     );
     expect(grants.totalSize).toBe(1);
-    const ps = new Connection({ instanceUrl: emu.instanceUrl, accessToken: demoToken('partner-sync'), version: '62.0' });
+    const ps = new Connection({
+      instanceUrl: emu.instanceUrl,
+      accessToken: demoToken('partner-sync'),
+      version: '62.0',
+    });
     expect((await ps.identity()).username).toBe(DEMO.integrations[0]!.username);
   });
 
   it('shows partner-sync as the author of recent changes and of open Bulk jobs', async () => {
     const psUser = emu.state.userByUsername(DEMO.integrations[0]!.username)!.Id as string;
-    const n = await conn.query(`SELECT COUNT() FROM Contact WHERE LastModifiedById = '${psUser}' AND LastModifiedDate = LAST_N_DAYS:1`);
+    const n = await conn.query(
+      `SELECT COUNT() FROM Contact WHERE LastModifiedById = '${psUser}' AND LastModifiedDate = LAST_N_DAYS:1`,
+    );
     expect(n.totalSize).toBeGreaterThan(150);
-    const jobs = (await conn.request('/jobs/ingest')) as { records: { createdById: string; state: string; jobType: string }[] };
+    const jobs = (await conn.request('/jobs/ingest')) as {
+      records: { createdById: string; state: string; jobType: string }[];
+    };
     const mine = jobs.records.filter((j) => j.createdById === psUser);
     expect(mine.map((j) => `${j.jobType}:${j.state}`)).toEqual(
       expect.arrayContaining(['V2Ingest:JobComplete', 'V2Ingest:InProgress', 'Classic:Open']),

@@ -82,7 +82,7 @@ test('401 fault on a token-only connection surfaces INVALID_SESSION_ID; admin ex
   await expect(conn.limits()).rejects.toMatchObject({ errorCode: 'INVALID_SESSION_ID' });
   await fetch(`${emu.instanceUrl}/__emulator/reset`, { method: 'POST' });
   const l = await conn.limits();
-  expect(l.DailyApiRequests.Remaining).toBe(4999);
+  expect(l.DailyApiRequests!.Remaining).toBe(4999);
 });
 
 test('admin state snapshot lists records', async () => {
@@ -93,4 +93,18 @@ test('admin state snapshot lists records', async () => {
   };
   expect(snap.counts.Contact).toBe(3);
   expect(Object.keys(snap.records)).toEqual(['Contact']);
+});
+
+test('rate-based record faults fail a repeatable share; latency delays matching calls', async () => {
+  await start('POST */composite/sobjects error=UNABLE_TO_LOCK_ROW rate=0.5; GET */limits latency=40');
+  const res = await conn.sobject('Account').create(Array.from({ length: 40 }, (_, i) => ({ Name: `R${i}` })));
+  const failed = res.filter((r) => !r.success).length;
+  expect(failed).toBeGreaterThan(5);
+  expect(failed).toBeLessThan(35);
+  expect((await conn.query('SELECT COUNT() FROM Account')).totalSize).toBe(1 + 40 - failed);
+  await conn.limits();
+  const log = (await (await fetch(`${emu.instanceUrl}/__emulator/requests`)).json()) as {
+    requests: { path: string; ms: number }[];
+  };
+  expect(log.requests.find((r) => r.path.endsWith('/limits'))!.ms).toBeGreaterThanOrEqual(40);
 });

@@ -46,10 +46,15 @@ describe('RemoteSiteSetting', () => {
     expect(res).toMatchObject({ fullName: ps.remoteSite, success: true });
     expect(((await conn.metadata.read('RemoteSiteSetting', ps.remoteSite)) as Md).isActive).toBe(false);
     // One component seen by both APIs: the tooling RemoteProxy changed too, stamped with the caller.
-    const rp = await conn.tooling.query<Md>(`SELECT IsActive, LastModifiedById FROM RemoteProxy WHERE SiteName = '${ps.remoteSite}'`);
+    const rp = await conn.tooling.query<Md>(
+      `SELECT IsActive, LastModifiedById FROM RemoteProxy WHERE SiteName = '${ps.remoteSite}'`,
+    );
     expect(rp.records[0]).toMatchObject({ IsActive: false, LastModifiedById: adminId });
 
-    const partial = await conn.metadata.update('RemoteSiteSetting', { fullName: ps.remoteSite, isActive: true } as never);
+    const partial = await conn.metadata.update('RemoteSiteSetting', {
+      fullName: ps.remoteSite,
+      isActive: true,
+    } as never);
     expect(partial).toMatchObject({ success: false, errors: [{ statusCode: 'REQUIRED_FIELD_MISSING' }] });
     const unknown = await conn.metadata.update('RemoteSiteSetting', {
       fullName: 'Nope',
@@ -57,7 +62,10 @@ describe('RemoteSiteSetting', () => {
       isActive: true,
       disableProtocolSecurity: false,
     } as never);
-    expect(unknown).toMatchObject({ success: false, errors: [{ statusCode: 'INVALID_CROSS_REFERENCE_KEY', fields: ['fullName'] }] });
+    expect(unknown).toMatchObject({
+      success: false,
+      errors: [{ statusCode: 'INVALID_CROSS_REFERENCE_KEY', fields: ['fullName'] }],
+    });
     const batch = (await conn.metadata.update('RemoteSiteSetting', [
       { ...cur, isActive: true },
       { fullName: 'Nope', url: 'https://x.example.org', isActive: true, disableProtocolSecurity: false },
@@ -69,7 +77,11 @@ describe('RemoteSiteSetting', () => {
     const list = await conn.metadata.list([{ type: 'RemoteSiteSetting' }]);
     expect(list.map((f) => f.fullName).sort()).toEqual(DEMO.integrations.map((i) => i.remoteSite).sort());
     const f = list.find((x) => x.fullName === ps.remoteSite)!;
-    expect(f).toMatchObject({ type: 'RemoteSiteSetting', fileName: `remoteSiteSettings/${ps.remoteSite}.remoteSite`, manageableState: 'unmanaged' });
+    expect(f).toMatchObject({
+      type: 'RemoteSiteSetting',
+      fileName: `remoteSiteSettings/${ps.remoteSite}.remoteSite`,
+      manageableState: 'unmanaged',
+    });
     expect(f.id).toMatch(/^0rp/);
     expect(f.lastModifiedByName).toBe('Dana Whitfield');
   });
@@ -78,7 +90,12 @@ describe('RemoteSiteSetting', () => {
 describe('NamedCredential', () => {
   it('reads, updates (keeping unknown elements) and reflects the change in the sObject', async () => {
     const nc = (await conn.metadata.read('NamedCredential', ps.namedCredential)) as Md;
-    expect(nc).toMatchObject({ fullName: ps.namedCredential, endpoint: ps.namedCredentialEndpoint, principalType: 'NamedUser', protocol: 'Password' });
+    expect(nc).toMatchObject({
+      fullName: ps.namedCredential,
+      endpoint: ps.namedCredentialEndpoint,
+      principalType: 'NamedUser',
+      protocol: 'Password',
+    });
     const res = await conn.metadata.update('NamedCredential', {
       ...nc,
       endpoint: 'https://disabled.invalid',
@@ -94,7 +111,9 @@ describe('NamedCredential', () => {
     expect(raw.headers.get('content-type')).toMatch(/^text\/xml/);
     expect(xml).toContain('<soapenv:Body><readMetadataResponse>');
     expect(xml).toContain('<calloutStatus>Disabled</calloutStatus>');
-    const q = await conn.query<Md>(`SELECT Endpoint, LastModifiedById FROM NamedCredential WHERE DeveloperName = '${ps.namedCredential}'`);
+    const q = await conn.query<Md>(
+      `SELECT Endpoint, LastModifiedById FROM NamedCredential WHERE DeveloperName = '${ps.namedCredential}'`,
+    );
     expect(q.records[0]).toMatchObject({ Endpoint: 'https://disabled.invalid', LastModifiedById: adminId });
   });
 });
@@ -102,7 +121,9 @@ describe('NamedCredential', () => {
 describe('faults', () => {
   it('answers a bad session with the SOAP INVALID_SESSION_ID fault (HTTP 500)', async () => {
     const bad = new Connection({ instanceUrl: emu.instanceUrl, accessToken: '00Dbogus!token', version: V });
-    await expect(bad.metadata.read('RemoteSiteSetting', ps.remoteSite)).rejects.toMatchObject({ errorCode: 'sf:INVALID_SESSION_ID' });
+    await expect(bad.metadata.read('RemoteSiteSetting', ps.remoteSite)).rejects.toMatchObject({
+      errorCode: 'sf:INVALID_SESSION_ID',
+    });
   });
 
   it('ends a revoked integration session at once', async () => {
@@ -127,9 +148,15 @@ describe('envelopes (pure)', () => {
     const req = parseSoapRequest(
       '<se:Envelope xmlns:se="http://schemas.xmlsoap.org/soap/envelope/"><se:Header><m:SessionHeader xmlns:m="urn:x"><m:sessionId>T</m:sessionId></m:SessionHeader></se:Header><se:Body><m:readMetadata xmlns:m="urn:x"><m:type>RemoteSiteSetting</m:type><m:fullNames>A</m:fullNames></m:readMetadata></se:Body></se:Envelope>',
     );
-    expect(req).toEqual({ sessionId: 'T', method: 'readMetadata', args: { type: 'RemoteSiteSetting', fullNames: ['A'] } });
+    expect(req).toEqual({
+      sessionId: 'T',
+      method: 'readMetadata',
+      args: { type: 'RemoteSiteSetting', fullNames: ['A'] },
+    });
     const out = readResponse('RemoteSiteSetting', [{ fullName: 'A&B', url: 'https://a', isActive: true }, null]);
-    expect(out).toContain('<soapenv:Body><readMetadataResponse><result><records xsi:type="RemoteSiteSetting"><fullName>A&amp;B</fullName>');
+    expect(out).toContain(
+      '<soapenv:Body><readMetadataResponse><result><records xsi:type="RemoteSiteSetting"><fullName>A&amp;B</fullName>',
+    );
     expect(out).toContain('<records xsi:type="RemoteSiteSetting"/>');
   });
 });

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import jsforce from 'jsforce';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 
@@ -18,8 +19,8 @@ test('identity, versions, limits', async () => {
   expect(id.organization_id).toBe(emu.state.orgId);
   const versions = (await conn.request('/services/data')) as { version: string }[];
   expect(versions.some((v) => v.version === '62.0')).toBe(true);
-  const before = (await conn.limits()).DailyApiRequests.Remaining;
-  const after = (await conn.limits()).DailyApiRequests.Remaining;
+  const before = (await conn.limits()).DailyApiRequests!.Remaining;
+  const after = (await conn.limits()).DailyApiRequests!.Remaining;
   expect(after).toBe(before - 1);
   expect(conn.limitInfo.apiUsage?.used).toBeGreaterThan(0);
 });
@@ -68,4 +69,28 @@ test('query paging with queryMore', async () => {
   const count = await conn.query('SELECT COUNT() FROM Lead');
   expect(count.totalSize).toBe(450);
   expect(count.records).toEqual([]);
+});
+
+test('repeated slashes are collapsed (sf sends //services/data) and unknown versions are 404', async () => {
+  const get = (p: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port: emu.port, path: p, headers: { Authorization: `Bearer ${emu.accessToken}` } },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  const v = await get('//services/data');
+  expect(v.status).toBe(200);
+  expect(JSON.parse(v.body)).toContainEqual({ label: "Winter '25", url: '/services/data/v62.0', version: '62.0' });
+  const q = await get('//services/data/v62.0//query?q=SELECT+Id+FROM+User');
+  expect(JSON.parse(q.body).totalSize).toBe(1);
+  const bad = await get('/services/data/v20.0/query?q=SELECT+Id+FROM+User');
+  expect(bad.status).toBe(404);
+  expect(JSON.parse(bad.body)).toEqual([{ message: 'The requested resource does not exist', errorCode: 'NOT_FOUND' }]);
 });

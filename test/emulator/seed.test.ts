@@ -7,7 +7,9 @@ import { emptySeed, loadSeed, SeedError, type Seed } from '../../src/emulator/se
 import { demoSeed } from '../../src/emulator/seeds/demo.js';
 import { smallSeed } from './fixtures.js';
 
-const schema = JSON.parse(readFileSync(new URL('../../docs/emulator-seed.schema.json', import.meta.url), 'utf8')) as object;
+const schema = JSON.parse(
+  readFileSync(new URL('../../docs/emulator-seed.schema.json', import.meta.url), 'utf8'),
+) as object;
 const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
 
 /** The seed example in docs/emulator.md. */
@@ -39,10 +41,17 @@ test('the documented example loads: refs resolve, generated ids carry prefix and
   const emu = await startEmulator({ seed: docExample() });
   try {
     expect(emu.accessToken).toBe('ADMIN-TOKEN');
-    const conn = new jsforce.Connection({ instanceUrl: emu.instanceUrl, accessToken: emu.accessToken, version: '62.0' });
-    const c = await conn.query<{ Id: string; Account: { Name: string }; CreatedBy: { Username: string }; CreatedDate: string }>(
-      'SELECT Id, Account.Name, CreatedBy.Username, CreatedDate FROM Contact',
-    );
+    const conn = new jsforce.Connection({
+      instanceUrl: emu.instanceUrl,
+      accessToken: emu.accessToken,
+      version: '62.0',
+    });
+    const c = await conn.query<{
+      Id: string;
+      Account: { Name: string };
+      CreatedBy: { Username: string };
+      CreatedDate: string;
+    }>('SELECT Id, Account.Name, CreatedBy.Username, CreatedDate FROM Contact');
     const rec = c.records[0]!;
     expect(rec.Id.slice(0, 3)).toBe('003');
     expect(normalizeId(rec.Id)).toBe(rec.Id);
@@ -61,7 +70,9 @@ test('the documented example loads: refs resolve, generated ids carry prefix and
 test('invalid seeds name the place', () => {
   const s = smallSeed();
   (s.sobjects!.Contact![0] as Record<string, unknown>).AccountId = { '@ref': 'nope' };
-  expect(() => loadSeed(s, 'seed x.json')).toThrow(new SeedError('seed x.json: sobjects.Contact[0].AccountId: unknown "@ref" nope'));
+  expect(() => loadSeed(s, 'seed x.json')).toThrow(
+    new SeedError('seed x.json: sobjects.Contact[0].AccountId: unknown "@ref" nope'),
+  );
   const t = smallSeed();
   t.sobjects!.Account![0]!.Id = 'bad';
   expect(() => loadSeed(t, 'seed')).toThrow('seed: sobjects.Account[0]: Id bad is not a valid Salesforce id');

@@ -166,3 +166,26 @@ test('sf data query column metadata (columns=true)', async () => {
   expect(body.columnMetadata.map((c) => c.columnName)).toEqual(['Id', 'Account']);
   expect((body.columnMetadata[1]!.joinColumns as R[])[0]!.columnName).toBe('Name');
 });
+
+test('date literals follow the emulator clock and time zone', async () => {
+  const at = (now: string, timeZone: string) =>
+    fetch(`${emu.instanceUrl}/__emulator/clock`, { method: 'POST', body: JSON.stringify({ now, timeZone }) });
+  const c = await conn.sobject('Contact').create({ LastName: 'Clocked' });
+  emu.state.update('Contact', c.id!, { CreatedDate: '2024-05-01T21:00:00Z' }, { userId: '', system: true });
+  try {
+    await at('2024-05-01T23:30:00Z', 'UTC');
+    expect(await names("SELECT LastName FROM Contact WHERE CreatedDate = TODAY AND LastName = 'Clocked'")).toEqual([
+      'Clocked',
+    ]);
+    await at('2024-05-01T23:30:00Z', 'Europe/Berlin');
+    expect(await names("SELECT LastName FROM Contact WHERE CreatedDate = TODAY AND LastName = 'Clocked'")).toEqual([]);
+    expect(await names("SELECT LastName FROM Contact WHERE CreatedDate = YESTERDAY AND LastName = 'Clocked'")).toEqual([
+      'Clocked',
+    ]);
+  } finally {
+    await fetch(`${emu.instanceUrl}/__emulator/clock`, {
+      method: 'POST',
+      body: JSON.stringify({ offsetMs: 0, timeZone: 'UTC' }),
+    });
+  }
+});

@@ -42,14 +42,20 @@ async function flowView(name: string): Promise<Row> {
 
 describe('FlowDefinition', () => {
   it('lists active record-triggered flows through tooling and REST', async () => {
-    const t = await conn.tooling.query<Row>('SELECT Id, DeveloperName, ActiveVersionId FROM FlowDefinition WHERE ActiveVersionId != null');
+    const t = await conn.tooling.query<Row>(
+      'SELECT Id, DeveloperName, ActiveVersionId FROM FlowDefinition WHERE ActiveVersionId != null',
+    );
     expect(t.records.map((r) => r.DeveloperName).sort()).toEqual(DEMO.integrations.map((i) => i.flow).sort());
     expect(String(t.records[0]!.Id)).toMatch(/^300\w{15}$/);
     const v = await conn.query<Row>(
       "SELECT ApiName, TriggerType, TriggerObjectOrEventLabel, IsActive FROM FlowDefinitionView WHERE IsActive = true AND TriggerType IN ('RecordAfterSave','RecordBeforeSave')",
     );
     expect(v.totalSize).toBe(DEMO.integrations.length);
-    expect(await flowView(ps.flow)).toMatchObject({ TriggerType: 'RecordAfterSave', TriggerObjectOrEventLabel: 'Contact', IsActive: true });
+    expect(await flowView(ps.flow)).toMatchObject({
+      TriggerType: 'RecordAfterSave',
+      TriggerObjectOrEventLabel: 'Contact',
+      IsActive: true,
+    });
   });
 
   it('refuses Metadata on a multi-row query, serves it on a single row', async () => {
@@ -65,7 +71,9 @@ describe('FlowDefinition', () => {
 
   it('deactivates with activeVersionNumber 0 and reactivates a version, stamping the user', async () => {
     const before = await flowDef(ps.flow);
-    const res = await conn.tooling.sobject('FlowDefinition').update({ Id: before.Id as string, Metadata: { activeVersionNumber: 0 } });
+    const res = await conn.tooling
+      .sobject('FlowDefinition')
+      .update({ Id: before.Id as string, Metadata: { activeVersionNumber: 0 } });
     expect(res).toMatchObject({ success: true });
     const off = await flowDef(ps.flow);
     expect(off.ActiveVersionId).toBeNull();
@@ -73,13 +81,17 @@ describe('FlowDefinition', () => {
     expect(await flowView(ps.flow)).toMatchObject({ IsActive: false, ActiveVersionId: null });
     const stored = emu.state.get('FlowDefinition', before.Id as string)!;
     expect(stored.LastModifiedById).toBe(adminId);
-    const versions = await conn.tooling.query<Row>(`SELECT VersionNumber, Status FROM Flow WHERE DefinitionId = '${before.Id}' ORDER BY VersionNumber`);
+    const versions = await conn.tooling.query<Row>(
+      `SELECT VersionNumber, Status FROM Flow WHERE DefinitionId = '${before.Id}' ORDER BY VersionNumber`,
+    );
     expect(versions.records.map((r) => [r.VersionNumber, r.Status])).toEqual([
       [1, 'Obsolete'],
       [2, 'Obsolete'],
     ]);
 
-    await conn.tooling.sobject('FlowDefinition').update({ Id: before.Id as string, Metadata: { activeVersionNumber: 2 } });
+    await conn.tooling
+      .sobject('FlowDefinition')
+      .update({ Id: before.Id as string, Metadata: { activeVersionNumber: 2 } });
     const on = await flowDef(ps.flow);
     expect(on.ActiveVersionId).toBe(before.ActiveVersionId);
     expect((await flowView(ps.flow)).IsActive).toBe(true);
@@ -94,7 +106,9 @@ describe('FlowDefinition', () => {
 
   it('deactivates through the Flow version (status Obsolete) too', async () => {
     const def = await flowDef(DEMO.integrations[1]!.flow);
-    await conn.tooling.sobject('Flow').update({ Id: def.ActiveVersionId as string, Metadata: { status: 'Obsolete' } } as never);
+    await conn.tooling
+      .sobject('Flow')
+      .update({ Id: def.ActiveVersionId as string, Metadata: { status: 'Obsolete' } } as never);
     expect((await flowDef(DEMO.integrations[1]!.flow)).ActiveVersionId).toBeNull();
     expect((await flowView(DEMO.integrations[1]!.flow)).IsActive).toBe(false);
   });
@@ -111,27 +125,41 @@ describe('FlowDefinition', () => {
 
 describe('RemoteProxy and ApexTrigger', () => {
   it('deactivates a remote site with full Metadata and refuses a partial one', async () => {
-    const q = await conn.tooling.query<Row>(`SELECT Id, SiteName, EndpointUrl, IsActive FROM RemoteProxy WHERE SiteName = '${ps.remoteSite}'`);
+    const q = await conn.tooling.query<Row>(
+      `SELECT Id, SiteName, EndpointUrl, IsActive FROM RemoteProxy WHERE SiteName = '${ps.remoteSite}'`,
+    );
     const site = q.records[0]!;
     expect(site).toMatchObject({ EndpointUrl: ps.remoteSiteUrl, IsActive: true });
     expect(String(site.Id)).toMatch(/^0rp/);
     await expect(
       conn.tooling.sobject('RemoteProxy').update({ Id: site.Id as string, Metadata: { isActive: false } } as never),
     ).rejects.toMatchObject({ errorCode: 'REQUIRED_FIELD_MISSING' });
-    await conn.tooling
-      .sobject('RemoteProxy')
-      .update({ Id: site.Id as string, Metadata: { isActive: false, url: ps.remoteSiteUrl, disableProtocolSecurity: false } } as never);
+    await conn.tooling.sobject('RemoteProxy').update({
+      Id: site.Id as string,
+      Metadata: { isActive: false, url: ps.remoteSiteUrl, disableProtocolSecurity: false },
+    } as never);
     const got = await conn.tooling.sobject('RemoteProxy').retrieve(site.Id as string);
-    expect(got).toMatchObject({ IsActive: false, FullName: ps.remoteSite, Metadata: { isActive: false, url: ps.remoteSiteUrl } });
+    expect(got).toMatchObject({
+      IsActive: false,
+      FullName: ps.remoteSite,
+      Metadata: { isActive: false, url: ps.remoteSiteUrl },
+    });
     expect(emu.state.get('RemoteProxy', site.Id as string)!.LastModifiedById).toBe(adminId);
   });
 
   it('refuses to change an Apex trigger in a production org, as the platform does', async () => {
-    const q = await conn.tooling.query<Row>("SELECT Id, Name, Status, TableEnumOrId FROM ApexTrigger WHERE Status = 'Active'");
+    const q = await conn.tooling.query<Row>(
+      "SELECT Id, Name, Status, TableEnumOrId FROM ApexTrigger WHERE Status = 'Active'",
+    );
     expect(q.records.map((r) => r.Name)).toEqual([ps.apexTrigger]);
     await expect(
-      conn.tooling.sobject('ApexTrigger').update({ Id: q.records[0]!.Id as string, Metadata: { status: 'Inactive' } } as never),
-    ).rejects.toMatchObject({ errorCode: 'INVALID_TYPE', message: 'Save or update not supported in active organizations.' });
+      conn.tooling
+        .sobject('ApexTrigger')
+        .update({ Id: q.records[0]!.Id as string, Metadata: { status: 'Inactive' } } as never),
+    ).rejects.toMatchObject({
+      errorCode: 'INVALID_TYPE',
+      message: 'Save or update not supported in active organizations.',
+    });
     expect(emu.state.get('ApexTrigger', q.records[0]!.Id as string)!.Status).toBe('Active');
   });
 

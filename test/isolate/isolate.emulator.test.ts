@@ -120,6 +120,7 @@ describe('lockout isolate against the emulator (demo seed)', () => {
     const erpBefore = { frozen: frozen(c, ERP.username), grants: grants(c, ERP.username).length };
     const openJobs = jobsOf(c, PS.username).filter((j) => ['Open', 'UploadComplete', 'InProgress'].includes(j.state));
     expect(openJobs.length).toBeGreaterThan(0);
+    const deleteToken = String(grants(c, PS.username)[0]!.DeleteToken);
     const requestsBefore = c.emu.router.log.length;
     const usageBefore = c.emu.state.apiUsage().used;
 
@@ -169,8 +170,14 @@ describe('lockout isolate against the emulator (demo seed)', () => {
 
     // Evidence: the pre-state is recorded before the first action, then each result, then the summary.
     const store = Store.open(path.join(c.dir, '.lockout/lockout.db'), { create: false });
-    const kinds = [...store.entries()].map((e) => e.kind);
+    const entries = [...store.entries()];
+    const kinds = entries.map((e) => e.kind);
     store.close();
+    // No secret reaches the evidence: neither the DeleteToken nor any access token.
+    const logged = JSON.stringify(entries);
+    expect(logged).not.toContain(deleteToken);
+    expect(logged).not.toContain(psToken);
+    expect(logged).not.toContain(c.emu.accessToken);
     expect(kinds[0]).toBe('isolate.planned');
     expect(kinds.filter((k) => k === 'isolate.action')).toHaveLength(8);
     expect(kinds.at(-1)).toBe('isolate.applied');
@@ -246,6 +253,19 @@ describe('lockout isolate against the emulator (demo seed)', () => {
     expect(flowDef(c, PS.flow).ActiveVersionId).not.toBeNull();
   });
 
+  it('a surface the org will not let it read becomes a manual step; the rest is still isolated', async () => {
+    c.emu.state.faults.add([{ method: 'GET', path: '*/jobs/ingest', status: 403, errorCode: 'INSUFFICIENT_ACCESS' }]);
+    const r = await run(c, ['isolate', '--integration', 'partner-sync', '--yes']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/isolation complete: 6 done/);
+    const dry = await run(c, ['isolate', '--integration', 'partner-sync', '--dry-run']);
+    expect(dry.stdout).toMatch(
+      /Bulk jobs of partnersync.integration@alderridgesupply.com: lockout could not read them: .*INSUFFICIENT_ACCESS/,
+    );
+    expect(dry.stdout).toMatch(/Setup > Bulk Data Load Jobs/);
+    expect(frozen(c, PS.username)).toBe(true);
+  });
+
   it('a failure in one action does not stop the others; exit 3 and the summary says what is not isolated', async () => {
     // The flow update fails (a fault injected on the tooling PATCH); everything else goes through.
     c.emu.state.faults.add([
@@ -317,6 +337,14 @@ describe('guardrails against the emulator', () => {
     store.close();
     expect(planned.approval).toEqual({ by: 'Dana Whitfield', reason: 'INC-1 containment' });
     expect(refused).toHaveLength(1);
+  });
+
+  it('refuses before the first change when the API budget is too small', async () => {
+    c = await setup();
+    const r = await run(c, ['isolate', '--integration', 'partner-sync', '--yes', '--api-budget', '0.01']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/this isolation needs about 8 API calls, but the API budget allows 1/);
+    expect(frozen(c, PS.username)).toBe(false);
   });
 
   it('two integrations at once need approval', async () => {

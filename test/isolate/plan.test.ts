@@ -1,4 +1,11 @@
-import { approvalCommand, buildPlan, resolveTargets, verdict, type PlanInput } from '../../src/isolate/plan.js';
+import {
+  approvalCommand,
+  buildPlan,
+  estimateCalls,
+  resolveTargets,
+  verdict,
+  type PlanInput,
+} from '../../src/isolate/plan.js';
 import { renderPlan } from '../../src/isolate/render.js';
 import type { Targets } from '../../src/isolate/model.js';
 import { ADMIN, billing, partnerSync, preState, RUNNER, user } from './fixtures.js';
@@ -93,6 +100,29 @@ describe('buildPlan', () => {
       ['sync1@partner.example', false, 'was frozen before: stays frozen'],
     ]);
     expect(p.manual[0]!.target).toBe('user sync2@partner.example');
+  });
+
+  it('estimates the calls: batched freezes and sessions, one per token, job, site and flow', () => {
+    expect(estimateCalls(plan.actions)).toBe(1 + 1 + 1 + 1 + 2 + 1);
+    const many = Array.from({ length: 250 }, (_, i) => user(i + 1));
+    const big = buildPlan(
+      input({
+        pre: preState({ users: many, tokens: [], bulkJobs: [], remoteSites: [], flows: [] }),
+        targets: { ...input().targets, users: many.map((u) => u.username) },
+      }),
+    );
+    expect(estimateCalls(big.actions)).toBe(2 + 2);
+  });
+
+  it('turns a surface it could not read into a manual step', () => {
+    const p = buildPlan(
+      input({ pre: preState({ tokens: [], unreadable: [{ surface: 'tokens', reason: 'INSUFFICIENT_ACCESS' }] }) }),
+    );
+    expect(p.manual.find((m) => m.target.startsWith('OAuth'))).toEqual({
+      target: 'OAuth tokens of Partner Sync',
+      why: 'lockout could not read them: INSUFFICIENT_ACCESS',
+      steps: ['Setup > Connected Apps OAuth Usage > Partner Sync > Revoke, for sync1@partner.example'],
+    });
   });
 
   it('records protected accounts for later steps', () => {

@@ -124,3 +124,20 @@ describe('buildUndoPlan', () => {
     expect(text).toMatch(/Cannot be undone/);
   });
 });
+
+describe('buildUndoPlan after an interrupted run', () => {
+  it('undoes an action whose result was never recorded only if its target is not in its pre-state', () => {
+    const results = allDone(plan.actions).filter(
+      (r) => !r.key.startsWith('freeze-user:') && !r.key.startsWith('deactivate-flow:'),
+    );
+    // The freeze happened (user is frozen now); the flow change did not (still active).
+    const now = isolated();
+    now.flows = preState().flows;
+    const undo = buildUndoPlan('ISO-2026-0002', plan.actions, results, now);
+    const unfreeze = undo.actions.find((a) => a.kind === 'unfreeze-user')!;
+    expect(unfreeze.change).toBe(true);
+    const flow = undo.actions.find((a) => a.kind === 'activate-flow')!;
+    expect(flow.change).toBe(false);
+    expect(undo.notes.filter((n) => n.startsWith('result not recorded'))).toHaveLength(2);
+  });
+});

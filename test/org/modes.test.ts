@@ -134,7 +134,7 @@ const sf = findSf();
   it('whoami --target-org emu uses the stored login', async () => {
     const env = sfEnv();
     const r = await runCli(['org', 'whoami', '--json', '--target-org', 'emu'], {
-      env: { HOME: env.HOME, PATH: env.PATH, LOCKOUT_SF_BIN: sf!, SF_USE_GENERIC_UNIX_KEYCHAIN: 'true' },
+      env: { HOME: env.HOME, PATH: process.env.PATH, LOCKOUT_SF_BIN: sf!, SF_USE_GENERIC_UNIX_KEYCHAIN: 'true' },
     });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -145,7 +145,7 @@ const sf = findSf();
   it('an unknown alias is exit 3 with the CLI reason', async () => {
     const env = sfEnv();
     const r = await runCli(['org', 'whoami', '--target-org', 'nope'], {
-      env: { HOME: env.HOME, PATH: env.PATH, LOCKOUT_SF_BIN: sf!, SF_USE_GENERIC_UNIX_KEYCHAIN: 'true' },
+      env: { HOME: env.HOME, PATH: process.env.PATH, LOCKOUT_SF_BIN: sf!, SF_USE_GENERIC_UNIX_KEYCHAIN: 'true' },
     });
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/sf org display --target-org nope failed/);

@@ -107,16 +107,59 @@ export async function scenario(opts: { hostile?: boolean; config?: string } = {}
     T(10),
   );
   add('isolate.planned', T(10, 10), {
-    integration: 'partner-sync',
-    actions: [
-      { kind: 'freeze-user', target: 'partner-sync@acme.example' },
-      { kind: 'end-sessions', target: 'partner-sync@acme.example' },
-      { kind: 'revoke-token', target: 'Partner Sync App' },
-    ],
-    approvedBy: 'Head of IT',
-    reason: 'stop further writes',
+    isolationId: 'ISO-2026-0001',
+    trigger: { kind: 'manual', why: 'partner-sync writes fabricated contacts' },
+    targets: ['partner-sync'],
+    approval: { by: 'Head of IT', reason: 'stop further writes' },
+    preState: { readAt: T(10, 9), users: [{ Username: 'partner-sync@acme.example', IsFrozen: false }] },
+    plan: {
+      integrations: ['partner-sync'],
+      actions: [
+        {
+          key: 'freeze-user:005PARTNER',
+          kind: 'freeze-user',
+          target: { type: 'user', id: '005PARTNER', name: 'partner-sync' },
+          change: true,
+        },
+        {
+          key: 'end-sessions:005PARTNER',
+          kind: 'end-sessions',
+          target: { type: 'user', id: '005PARTNER', name: 'partner-sync' },
+          change: true,
+        },
+        {
+          key: 'revoke-token:ab12',
+          kind: 'revoke-token',
+          target: { type: 'token', id: 'ab12', name: 'Partner Sync App' },
+          change: true,
+        },
+        {
+          key: 'deactivate-flow:301X',
+          kind: 'deactivate-flow',
+          target: { type: 'flow', id: '301X', name: 'Sync' },
+          change: false,
+        },
+      ],
+      counts: { actions: 3, manual: 0 },
+    },
   });
-  add('isolate.applied', T(10, 12), { ok: 3, failed: 0, skipped: 0 });
+  add('isolate.action', T(10, 11), {
+    isolationId: 'ISO-2026-0001',
+    key: 'freeze-user:005PARTNER',
+    kind: 'freeze-user',
+    status: 'done',
+  });
+  add('isolate.applied', T(10, 12), {
+    isolationId: 'ISO-2026-0001',
+    state: 'applied',
+    done: 3,
+    failed: 0,
+    skipped: 1,
+    isolated: ['partner-sync'],
+    notIsolated: [],
+    approval: { by: 'Head of IT', reason: 'stop further writes' },
+    apiCalls: { discovery: 6, apply: 3 },
+  });
   const flagged = [
     ...Array.from({ length: 6 }, (_, i) => ({
       id: `003A${i}`,
@@ -202,7 +245,28 @@ export async function scenario(opts: { hostile?: boolean; config?: string } = {}
     ],
     T(11),
   );
-  add('snapshot.created', T(11, 30), { records: 10, fields: { Email: 4, Phone: 2 } });
+  add('snapshot.created', T(11, 30), {
+    snapshotId: 'SNAP-1',
+    object: 'Contact',
+    source: 'org',
+    where: null,
+    fields: ['Email', 'Phone', 'MailingCity'],
+    count: 1200,
+    merkleRoot: 'b'.repeat(64),
+  });
+  const odd = h ? h.script : 'MailingCity';
+  add('verify.completed', T(11, 40), {
+    mode: 'snapshot',
+    snapshotId: 'SNAP-1',
+    object: 'Contact',
+    ok: false,
+    counts: { unchanged: 1186, changed: 4, added: 10, deleted: 0 },
+    fieldCounts: { Email: 4, Phone: 2, [odd]: 1 },
+    changed: [{ id: '003R1', fields: ['Email'] }],
+    added: ['003A0'],
+    deleted: [],
+    truncated: false,
+  });
   await must(
     [
       'incident',
@@ -218,14 +282,56 @@ export async function scenario(opts: { hostile?: boolean; config?: string } = {}
     ],
     T(12, 5),
   );
-  add('rollback.planned', T(12, 30), { counts: { restore: 4, delete: 6 }, approvedBy: 'DPO Claire Dubois' });
-  add('rollback.batch', T(12, 40), { batch: 1, ok: 10, failed: 0 });
+  add('rollback.planned', T(12, 30), {
+    runId: 'RB-0001',
+    kind: 'rollback',
+    scope: { since: T(2), until: T(6), users: ['005PARTNER'] },
+    options: { approvedBy: 'DPO Claire Dubois' },
+    counts: { Contact: { delete: 6, restore: 4 }, Lead: { quarantine: 1 } },
+    byAction: { delete: 6, quarantine: 1, restore: 4, 'manual-review': 0, none: 0 },
+    records: 11,
+    conflicts: [],
+    unrecoverable: [
+      { object: 'Contact', id: '003R4', field: 'Phone', reason: 'no snapshot before the window and no History value' },
+    ],
+    manualReview: [],
+  });
+  const restored = (id: string, fields: string[]) => ({
+    id,
+    action: 'restore',
+    ok: true,
+    fields,
+    before: { Email: 'real@customer.example' },
+    after: { Email: 'x' },
+  });
+  add('rollback.batch', T(12, 40), {
+    runId: 'RB-0001',
+    batch: 1,
+    object: 'Contact',
+    operation: 'update',
+    records: [
+      restored('003R1', ['Email', 'Phone']),
+      restored('003R2', ['Email', odd]),
+      restored('003R3', ['Email']),
+      restored('003R4', ['Email']),
+    ],
+  });
+  add('rollback.batch', T(12, 41), {
+    runId: 'RB-0001',
+    batch: 2,
+    object: 'Contact',
+    operation: 'delete',
+    records: Array.from({ length: 6 }, (_, i) => ({ id: `003A${i}`, action: 'delete', ok: true, fields: [] })),
+  });
+  add('rollback.verified', T(12, 44), { runId: 'RB-0001', ok: true, checked: 10, mismatches: [] });
   add('rollback.completed', T(12, 45), {
-    counts: { restore: 4, delete: 6 },
-    conflicts: 0,
-    fields: { Email: 4, Phone: 2, [h ? h.script : 'MailingCity']: 1 },
-    unrecoverable: { Phone: 1 },
+    runId: 'RB-0001',
+    done: 10,
+    failed: 0,
+    byObject: { Contact: { delete: 6, restore: 4 } },
+    failures: [],
     verified: true,
+    apiCalls: { read: 4, apply: 2 },
   });
   await must(
     [

@@ -37,15 +37,18 @@ describe('lockout report', () => {
     expect(r.code).toBe(0);
     const md = r.stdout;
     for (const sec of SECTIONS.filter((x) => x.id !== 'map')) expect(md).toContain(`. ${sec.title}`);
-    expect(md).toContain('| Records flagged (distinct) | 10 (high 6, medium 3, low 1) | #6 |');
-    expect(md).toContain('| Records read by scans | 1200 | #6 |');
-    expect(md).toMatch(/\| Email \| 4 \| - \| #12 \|/);
-    expect(md).toMatch(/\| Phone \| 2 \| 1 \| #12 \|/);
+    expect(md).toContain('| Records flagged (distinct) | 10 (high 6, medium 3, low 1) | #7 |');
+    expect(md).toContain('| Records read by scans | 1200 | #7 |');
+    expect(md).toContain('| Email | 4 | 4 | - | #10, #13 |');
+    expect(md).toContain('| Phone | 2 | 1 | 1 | #10, #12, #13 |');
+    expect(md).toContain('| Contact | delete 6, restore 4 | #12 |');
     expect(md).toContain('| FR | yes | 6 |');
-    expect(md).toContain('| Member States concerned | DE, FR | derived from #6 |');
+    expect(md).toContain('| Member States concerned | DE, FR | derived from #7 |');
     expect(md).toContain(`#${head.size} ${head.head}`);
     expect(md).toMatch(/GDPR \| notification to the supervisory authority.*\| met \|/);
     expect(md).toContain('Art. 34(3)(b)');
+    // Field values (rollback before-images) never reach a report, only field names and counts.
+    expect(md).not.toContain('real@customer.example');
     // Every timeline row carries its entry hash, exactly as stored.
     const store = Store.open(s.db, { create: false });
     const entries = [...store.entries({ incident: s.incident })].filter((e) => e.seq <= head.size);
@@ -99,6 +102,7 @@ describe('lockout report', () => {
     expect(first.code).toBe(0);
     const doc1 = JSON.parse(first.stdout) as Json;
     expect(validate(doc1)).toBe(true);
+    expect(first.stdout).not.toContain('real@customer.example');
     expect(validate.errors ?? null).toBeNull();
     await s.cli(
       [
@@ -128,9 +132,9 @@ describe('lockout report', () => {
     expect(doc1.subjects.byLevel).toEqual({ high: 6, medium: 3, low: 1 });
     expect(doc1.subjects.existingRecordsAltered).toEqual({ value: 4, from: 'derived', seqs: [12] });
     expect(doc1.fieldsAltered).toEqual([
-      { field: 'Email', count: 4, unrecoverable: null, seqs: [12] },
-      { field: 'Phone', count: 2, unrecoverable: 1, seqs: [12] },
-      { field: 'MailingCity', count: 1, unrecoverable: null, seqs: [12] },
+      { field: 'Email', count: 4, restored: 4, unrecoverable: null, seqs: [10, 13] },
+      { field: 'Phone', count: 2, restored: 1, unrecoverable: 1, seqs: [10, 12, 13] },
+      { field: 'MailingCity', count: 1, restored: 1, unrecoverable: null, seqs: [10, 13] },
     ]);
   });
 

@@ -1,5 +1,6 @@
 import { changedFields, VerifyAccumulator } from '../../src/rollback/verify.js';
-import { comparable, recordHash, normalizeRecord } from '../../src/rollback/records.js';
+import { canonicalRecord, comparable, recordHash, normalizeRecord } from '../../src/rollback/records.js';
+import { canonicalJson } from '../../src/store/chain.js';
 
 describe('changedFields', () => {
   it.each([
@@ -76,5 +77,35 @@ describe('record hashing', () => {
     ['2024-05-01T12:34:56.000+0000', '2024-05-01T12:34:56.000Z'],
   ])('comparable(%p) = %p', (v, want) => {
     expect(comparable(v as never)).toBe(want);
+  });
+});
+
+describe('canonicalRecord', () => {
+  const samples: Record<string, unknown>[] = [
+    {},
+    { b: 1, a: 'x' },
+    { Id: '003', Name: 'Zoë "Q" \\ O\'Brien', Note: 'line\nbreak\ttab\u0001', Emoji: '😀' },
+    { n: -0, big: 1e21, small: 1e-7, frac: 0.1 + 0.2, int: 42, neg: -3.5 },
+    { t: true, f: false, z: null },
+    { 'é': 1, e: 2, E: 3, '\u00e9t': 4, '😀': 5, '\uff61': 6, aa: 7, a: 8 },
+    { u: undefined, a: 1 },
+  ];
+  it.each(samples.map((s) => [JSON.stringify(s), s] as const))('matches RFC 8785 (canonicalize) for %s', (_n, s) => {
+    expect(canonicalRecord(s as never)).toBe(canonicalJson(JSON.parse(JSON.stringify(s))));
+  });
+
+  it('refuses a lone surrogate like the general canonicalizer', () => {
+    expect(() => canonicalJson({ a: '\ud800' })).toThrow();
+    expect(() => canonicalRecord({ a: '\ud800' })).toThrow();
+  });
+
+  it('is stable when records alternate between key sets', () => {
+    const a = { Id: '1', B: 'x', A: 'y' };
+    const b = { Id: '2', Z: 'x' };
+    expect([canonicalRecord(a), canonicalRecord(b), canonicalRecord(a)]).toEqual([
+      '{"A":"y","B":"x","Id":"1"}',
+      '{"Id":"2","Z":"x"}',
+      '{"A":"y","B":"x","Id":"1"}',
+    ]);
   });
 });

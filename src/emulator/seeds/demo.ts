@@ -125,7 +125,16 @@ export const DEMO = {
     },
   ],
   /** Approximate sizes (exact counts are in the seed itself). */
-  sizes: { accounts: 1400, contacts: 2400, leads: 700, syntheticContacts: 180, syntheticLeads: 80, syntheticAccounts: 30, overwrittenContacts: 60, laterEdits: 12 },
+  sizes: {
+    accounts: 1400,
+    contacts: 2400,
+    leads: 700,
+    syntheticContacts: 180,
+    syntheticLeads: 80,
+    syntheticAccounts: 30,
+    overwrittenContacts: 60,
+    laterEdits: 12,
+  },
   /** When partner-sync ran, relative to the emulator's start: from 5 h to 3 h before it. */
   incidentWindowHours: [5, 3] as const,
 } as const;
@@ -198,7 +207,11 @@ const ascii = (s: string): string =>
     .replace(/ı/g, 'i')
     .replace(/ş/g, 's');
 
-const slug = (s: string): string => ascii(s).toLowerCase().replace(/&/g, 'and').replace(/[^a-z0-9]+/g, '');
+const slug = (s: string): string =>
+  ascii(s)
+    .toLowerCase()
+    .replace(/&/g, 'and')
+    .replace(/[^a-z0-9]+/g, '');
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -215,7 +228,7 @@ function phone(rng: Rng, country: Country, place: Place, mobile = false): string
       return rng.chance(0.7) ? `(${place.area}) ${exch}-${line}` : `${place.area}-${exch}-${line}`;
     }
     case 'GB': {
-      if (mobile) return `+44 7${rng.int(4, 9)}${rng.digits(2)} ${rng.int(1, 8)}${rng.digits(5)}`;
+      if (mobile) return `+44 7${rng.pick(['4', '5', '7', '8', '9'])}${rng.digits(2)} ${rng.int(1, 8)}${rng.digits(5)}`;
       const ranges = (place.lead ?? '20-48').split(',').map((r) => r.split('-').map(Number) as [number, number]);
       const [lo, hi] = rng.pick(ranges);
       const prefix = String(rng.int(lo, hi));
@@ -246,7 +259,8 @@ function phone(rng: Rng, country: Country, place: Place, mobile = false): string
 function street(rng: Rng, country: Country): string {
   const name = rng.pick(STREETS[country]);
   const no = rng.int(1, country === 'US' ? 9800 : 180);
-  const addr = country === 'US' || country === 'GB' ? `${no} ${name}` : country === 'FR' ? `${no} ${name}` : `${name} ${no}`;
+  const addr =
+    country === 'US' || country === 'GB' ? `${no} ${name}` : country === 'FR' ? `${no} ${name}` : `${name} ${no}`;
   return country === 'US' && rng.chance(0.2) ? `${addr}\nSuite ${rng.int(1, 9)}${rng.digits(2)}` : addr;
 }
 
@@ -337,7 +351,14 @@ export function demoSeed(opts: DemoOptions = {}): DemoSeed {
   const later = (created: number) => created + Math.floor(rng.next() * rng.next() * Math.max(0, now - DAY - created));
 
   // ---------------------------------------------------------------- licences, profiles, users
-  add('UserLicense', { '@ref': 'lic-sf', Name: 'Salesforce', LicenseDefinitionKey: 'SFDC', Status: 'Active', TotalLicenses: 50, UsedLicenses: 12 });
+  add('UserLicense', {
+    '@ref': 'lic-sf',
+    Name: 'Salesforce',
+    LicenseDefinitionKey: 'SFDC',
+    Status: 'Active',
+    TotalLicenses: 50,
+    UsedLicenses: 12,
+  });
   add('UserLicense', {
     '@ref': 'lic-int',
     Name: 'Salesforce Integration',
@@ -377,7 +398,14 @@ export function demoSeed(opts: DemoOptions = {}): DemoSeed {
     PermissionsViewAllData: false,
   });
 
-  const userBase = (ref_: string, first: string, last: string, username: string, profile: string, extra: SeedRecord = {}) =>
+  const userBase = (
+    ref_: string,
+    first: string,
+    last: string,
+    username: string,
+    profile: string,
+    extra: SeedRecord = {},
+  ) =>
     add('User', {
       '@ref': ref_,
       Username: username,
@@ -423,7 +451,12 @@ export function demoSeed(opts: DemoOptions = {}): DemoSeed {
   for (const [f, l] of repNames) {
     const r = `u-${slug(f)}`;
     userBase(r, f, l, `${slug(f)}.${slug(l)}@${DEMO.domain}`, 'p-std', {
-      Title: rng.pick(['Account Executive', 'Sales Manager', 'Inside Sales Representative', 'Customer Success Manager']),
+      Title: rng.pick([
+        'Account Executive',
+        'Sales Manager',
+        'Inside Sales Representative',
+        'Customer Success Manager',
+      ]),
       Department: 'Sales',
       password: `demo-${slug(f)}-2026!`,
     });
@@ -582,7 +615,8 @@ export function demoSeed(opts: DemoOptions = {}): DemoSeed {
 
   // ---------------------------------------------------------------- the customer base
   const taken = new Set<string>();
-  const accounts: { rec: SeedRecord; ref: string; country: Country; place: Place; company: Company; owner: string }[] = [];
+  const accounts: { rec: SeedRecord; ref: string; country: Country; place: Place; company: Company; owner: string }[] =
+    [];
   const nAcc = Math.max(20, Math.round(S.accounts * scale));
   for (let a = 0; a < nAcc; a++) {
     const country = pickCountry(rng);
@@ -667,7 +701,12 @@ export function demoSeed(opts: DemoOptions = {}): DemoSeed {
       Email: emailFor(rng, first, last, rng.chance(0.85) ? company.domain : rng.pick(FREE_MAIL[country])),
       Phone: rng.chance(0.75) ? phone(rng, country, place) : null,
       Title: rng.chance(0.7) ? rng.pick(TITLES) : null,
-      Status: rng.pick(['Open - Not Contacted', 'Working - Contacted', 'Working - Contacted', 'Closed - Not Converted']),
+      Status: rng.pick([
+        'Open - Not Contacted',
+        'Working - Contacted',
+        'Working - Contacted',
+        'Closed - Not Converted',
+      ]),
       LeadSource: rng.pick(['Web', 'Trade Show', 'Partner Referral', 'Phone Inquiry', 'Purchased List']),
       Industry: company.industry,
       Street: street(rng, country),
@@ -682,7 +721,16 @@ export function demoSeed(opts: DemoOptions = {}): DemoSeed {
 
   // ---------------------------------------------------------------- ordinary history (weeks ago)
   const history: Record<string, SeedRecord[]> = { ContactHistory: [], AccountHistory: [], LeadHistory: [] };
-  const hist = (type: 'Contact' | 'Account' | 'Lead', parent: string, field: string, oldV: Json, newV: Json, by: string, at: number, dataType = 'Text') =>
+  const hist = (
+    type: 'Contact' | 'Account' | 'Lead',
+    parent: string,
+    field: string,
+    oldV: Json,
+    newV: Json,
+    by: string,
+    at: number,
+    dataType = 'Text',
+  ) =>
     history[`${type}History`]!.push({
       [`${type}Id`]: ref(parent),
       Field: field,
@@ -696,7 +744,15 @@ export function demoSeed(opts: DemoOptions = {}): DemoSeed {
     const c = rng.pick(contacts);
     const at = now - rng.int(8, 200) * DAY;
     const newTitle = rng.pick(TITLES);
-    hist('Contact', c.ref, 'Title', c.rec.Title ?? null, newTitle, String((c.rec.LastModifiedById as { '@ref': string })['@ref']), at);
+    hist(
+      'Contact',
+      c.ref,
+      'Title',
+      c.rec.Title ?? null,
+      newTitle,
+      String((c.rec.LastModifiedById as { '@ref': string })['@ref']),
+      at,
+    );
     c.rec.Title = newTitle;
   }
 
@@ -704,7 +760,8 @@ export function demoSeed(opts: DemoOptions = {}): DemoSeed {
   const [fromH, toH] = DEMO.incidentWindowHours;
   const incidentStart = now - fromH * HOUR;
   const incidentEnd = now - toH * HOUR;
-  const tIncident = (k: number, n: number) => Math.floor(incidentStart + ((incidentEnd - incidentStart) * k) / Math.max(1, n));
+  const tIncident = (k: number, n: number) =>
+    Math.floor(incidentStart + ((incidentEnd - incidentStart) * k) / Math.max(1, n));
   const offender = 'u-int-partner-sync';
   const genCity = () => `${rng.pick(GEN_CITY_PREFIX)} ${rng.pick(GEN_CITY_STEM)}${rng.pick(GEN_CITY_SUFFIX)}`;
   const genPhone = () => (rng.chance(0.7) ? `555-01${rng.digits(2)}` : `(555) 555-01${rng.digits(2)}`);
@@ -829,7 +886,16 @@ export function demoSeed(opts: DemoOptions = {}): DemoSeed {
     if (rng.chance(0.6)) changes.push(['Title', c.rec.Title ?? null, genTitle()]);
     if (rng.chance(0.5)) changes.push(['MailingCity', c.rec.MailingCity ?? null, genCity()]);
     for (const [field, oldV, newV] of changes) {
-      hist('Contact', c.ref, field, oldV, newV, offender, t, field === 'Email' ? 'Email' : field === 'Phone' ? 'Phone' : 'Text');
+      hist(
+        'Contact',
+        c.ref,
+        field,
+        oldV,
+        newV,
+        offender,
+        t,
+        field === 'Email' ? 'Email' : field === 'Phone' ? 'Phone' : 'Text',
+      );
       c.rec[field] = newV;
     }
     Object.assign(c.rec, { LastModifiedDate: iso(t), LastModifiedById: ref(offender), SystemModstamp: iso(t) });
@@ -884,13 +950,44 @@ export function demoSeed(opts: DemoOptions = {}): DemoSeed {
     job('job-ps-1', offender, 'V2Ingest', 'insert', 'Account', incidentStart, 'JobComplete', nSynAcc),
     job('job-ps-2', offender, 'V2Ingest', 'insert', 'Contact', incidentStart + 10 * 60_000, 'JobComplete', nSynCon, 3),
     job('job-ps-3', offender, 'V2Ingest', 'insert', 'Lead', incidentStart + 40 * 60_000, 'JobComplete', nSynLead),
-    job('job-ps-4', offender, 'V2Ingest', 'update', 'Contact', incidentEnd - 30 * 60_000, 'JobComplete', victims.length),
+    job(
+      'job-ps-4',
+      offender,
+      'V2Ingest',
+      'update',
+      'Contact',
+      incidentEnd - 30 * 60_000,
+      'JobComplete',
+      victims.length,
+    ),
     job('job-ps-5', offender, 'V2Ingest', 'upsert', 'Contact', now - 20 * 60_000, 'InProgress', 1200),
     job('job-ps-6', offender, 'Classic', 'insert', 'Lead', now - 12 * 60_000, 'Open', 0),
-    job('job-ps-7', offender, 'V2Query', 'query', 'Contact', incidentStart - 30 * 60_000, 'JobComplete', 2400, 0, 'SELECT Id, Email, Phone FROM Contact'),
+    job(
+      'job-ps-7',
+      offender,
+      'V2Query',
+      'query',
+      'Contact',
+      incidentStart - 30 * 60_000,
+      'JobComplete',
+      2400,
+      0,
+      'SELECT Id, Email, Phone FROM Contact',
+    ),
     job('job-erp-1', 'u-int-erp-sync', 'V2Ingest', 'upsert', 'Account', now - 20 * HOUR, 'JobComplete', 312),
     job('job-erp-2', 'u-int-erp-sync', 'V2Ingest', 'upsert', 'Account', now - 44 * HOUR, 'JobComplete', 287, 1),
-    job('job-mkt-1', 'u-int-marketing-sync', 'V2Query', 'query', 'Lead', now - 9 * HOUR, 'JobComplete', 700, 0, 'SELECT Id, Email, Status FROM Lead'),
+    job(
+      'job-mkt-1',
+      'u-int-marketing-sync',
+      'V2Query',
+      'query',
+      'Lead',
+      now - 9 * HOUR,
+      'JobComplete',
+      700,
+      0,
+      'SELECT Id, Email, Status FROM Lead',
+    ),
     job('job-mkt-2', 'u-int-marketing-sync', 'V2Ingest', 'update', 'Lead', now - 8 * HOUR, 'JobComplete', 95),
     job('job-sd-1', 'u-int-support-desk', 'Classic', 'update', 'Contact', now - 26 * HOUR, 'Closed', 41),
   ];

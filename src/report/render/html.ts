@@ -34,12 +34,14 @@ header.cover { border-bottom: 3px solid var(--accent); padding-bottom: 10px; mar
 header.cover .kicker { text-transform: uppercase; letter-spacing: .08em; font-size: 8.5pt; color: var(--muted); }
 h1 { font-size: 19pt; margin: 4px 0 2px; color: var(--accent); }
 h2 { font-size: 13pt; margin: 22px 0 4px; color: var(--accent); border-bottom: 1px solid var(--rule); padding-bottom: 2px; break-after: avoid; }
+h3 { font-size: 10.5pt; margin: 12px 0 2px; break-after: avoid; }
 .basis { font-size: 8.5pt; color: var(--muted); margin: 0 0 8px; }
 .subtitle { font-weight: 600; margin: 0; }
 nav ol { columns: 2; font-size: 9.5pt; margin: 6px 0 0; padding-left: 20px; }
 nav a { color: var(--ink); text-decoration: none; }
 table { width: 100%; border-collapse: collapse; margin: 6px 0 10px; font-size: 9pt; }
 th, td { border: 1px solid var(--rule); padding: 3px 5px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
+td { white-space: pre-line; }
 td.nw { white-space: nowrap; }
 td.long { overflow-wrap: anywhere; }
 td.hash { overflow-wrap: anywhere; min-width: 18ch; }
@@ -202,7 +204,9 @@ export function perHourSvg(m: ReportModel): string {
     const r = byHour.get(t);
     hours.push({ t, high: r?.high ?? 0, medium: r?.medium ?? 0, low: r?.low ?? 0 });
   }
-  const max = Math.max(1, ...hours.map((h) => h.high + h.medium + h.low));
+  const peak = Math.max(1, ...hours.map((h) => h.high + h.medium + h.low));
+  const step = Math.max(1, Math.ceil(peak / 4));
+  const max = step * 4;
   const W = 760;
   const left = 44;
   const right = 12;
@@ -216,7 +220,7 @@ export function perHourSvg(m: ReportModel): string {
     `<rect x="0" y="0" width="${W}" height="${H}" fill="#fff"/>`,
   ];
   for (let i = 0; i <= 4; i++) {
-    const v = Math.round((max * i) / 4);
+    const v = step * i;
     out.push(
       `<line x1="${left}" y1="${y(v)}" x2="${W - right}" y2="${y(v)}" stroke="#e3e7eb"/>`,
       `<text x="${left - 6}" y="${y(v) + 3}" font-size="9.5" text-anchor="end" fill="#5f6b76">${v}</text>`,
@@ -261,6 +265,8 @@ function block(b: Block, m: ReportModel): string {
   switch (b.t) {
     case 'p':
       return `<p>${esc(b.text)}</p>`;
+    case 'h':
+      return `<h3>${esc(b.text)}</h3>`;
     case 'note':
       return `<p class="note">${esc(b.text)}</p>`;
     case 'kv':

@@ -3,9 +3,9 @@ import { buildDocument, type Block } from '../document.js';
 
 export const SEAL_MARKER = '<!-- lockout:seal -->';
 
-/** Escape text for Markdown: characters that can start Markdown or HTML syntax mid-line are backslash-escaped; newlines become spaces. */
+/** Escape text for Markdown: characters that can start Markdown or HTML syntax mid-line are backslash-escaped; newlines become " · ". */
 export function mdEscape(s: string): string {
-  return s.replace(/\r?\n|\r/g, ' ').replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`);
+  return s.replace(/\r?\n|\r/g, ' · ').replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`);
 }
 
 /** Escape a table cell: as mdEscape (a pipe would end the cell). */
@@ -29,6 +29,8 @@ function block(b: Block, m: ReportModel): string {
   switch (b.t) {
     case 'p':
       return mdEscape(b.text);
+    case 'h':
+      return `### ${mdEscape(b.text)}`;
     case 'note':
       return `_${mdEscape(b.text)}_`;
     case 'kv':

@@ -1,6 +1,8 @@
 import { ex, type Hit, type RecordRule } from '../rule.js';
 import { quote } from '../text.js';
 
+const englishSets = new WeakMap<object, Set<string>>();
+
 const ENGLISH_STREET =
   /^\d+\s+[\p{L}'. -]+\s(?:Street|Avenue|Road|Lane|Drive|Court|Way|Boulevard|Circle|Park|Parkway|Plaza|Point|Pass|Trail|Junction|Crossing|Alley|Hill|Terrace|Center|Place|Crescent|Pike|Ridge)$/u;
 
@@ -15,7 +17,12 @@ export const foreignStreetStyle: RecordRule = {
   maxWeight: 0.4,
   check(view, ref) {
     const hits: Hit[] = [];
-    const english = new Set(ref.regions().englishSpeaking);
+    const regions = ref.regions();
+    let english = englishSets.get(regions);
+    if (!english) {
+      english = new Set(regions.englishSpeaking);
+      englishSets.set(regions, english);
+    }
     for (const a of view.addresses) {
       if (!a.street || !a.countryCode || english.has(a.countryCode)) continue;
       const line = a.street.value.split(/\r?\n/)[0]!.trim();

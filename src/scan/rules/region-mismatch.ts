@@ -1,4 +1,4 @@
-import { getCountries, getCountryCallingCode, type CountryCode } from 'libphonenumber-js';
+import { getCountries, getCountryCallingCode, type CountryCode } from 'libphonenumber-js/max';
 import { ex, type Hit, type RecordRule } from '../rule.js';
 import type { Reference } from '../reference.js';
 import type { Address } from '../view.js';
