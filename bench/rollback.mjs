@@ -7,6 +7,9 @@ import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { once } from 'node:events';
 import jsforce from 'jsforce';
+import { performance } from 'node:perf_hooks';
+
+/* global fetch */
 
 const dist = new URL('../dist/', import.meta.url);
 if (!existsSync(new URL('rollback/apply.js', dist))) {
@@ -41,14 +44,31 @@ function seed(n) {
   const s = emptySeed();
   s.org = { ...s.org, limits: { DailyApiRequests: 5_000_000 } };
   const admin = s.sobjects.User[0];
-  s.sobjects.User.push({ ...admin, '@ref': 'integ', admin: false, Username: INTEGRATION, Email: INTEGRATION, LastName: 'Integration', Alias: 'integ', password: undefined });
-  s.sobjects.Contact = Array.from({ length: n }, (_, i) => ({ LastName: `Last${i}`, Email: `person${i}@acme-corp.com`, Phone: `555-${i}` }));
+  s.sobjects.User.push({
+    ...admin,
+    '@ref': 'integ',
+    admin: false,
+    Username: INTEGRATION,
+    Email: INTEGRATION,
+    LastName: 'Integration',
+    Alias: 'integ',
+    password: undefined,
+  });
+  s.sobjects.Contact = Array.from({ length: n }, (_, i) => ({
+    LastName: `Last${i}`,
+    Email: `person${i}@acme-corp.com`,
+    Phone: `555-${i}`,
+  }));
   s.historyTracking = { Contact: ['Email', 'Phone'] };
   return s;
 }
 
 async function adminCall(emu, method, p, body) {
-  const res = await fetch(`${emu.instanceUrl}/__emulator${p}`, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+  const res = await fetch(`${emu.instanceUrl}/__emulator${p}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body && JSON.stringify(body),
+  });
   const text = await res.text();
   return text ? JSON.parse(text) : undefined;
 }
@@ -62,7 +82,9 @@ async function incident(n) {
   const tok = await adminCall(emu, 'POST', '/tokens', { username: INTEGRATION });
   const conn = new jsforce.Connection({ instanceUrl: emu.instanceUrl, accessToken: tok.accessToken, version: '62.0' });
   for (let i = 0; i < ids.length; i += 200) {
-    await conn.sobject('Contact').update(ids.slice(i, i + 200).map((Id, k) => ({ Id, Email: `fake${i + k}@partnersync.test` })));
+    await conn
+      .sobject('Contact')
+      .update(ids.slice(i, i + 200).map((Id, k) => ({ Id, Email: `fake${i + k}@partnersync.test` })));
   }
   await adminCall(emu, 'POST', '/clock', { offsetMs: 120_000 });
   await adminCall(emu, 'DELETE', '/requests');
@@ -74,7 +96,25 @@ async function rollbackRun(label, threshold) {
   const cwd = mkdtempSync(path.join(os.tmpdir(), 'lockout-bench-'));
   const t0 = performance.now();
   const r = await cli(
-    ['--json', 'rollback', '--object', 'Contact', '--user', INTEGRATION, '--since', since, '--yes', '--approved-by', 'bench', '--bulk-threshold', String(threshold), '--instance-url', emu.instanceUrl, '--access-token', emu.accessToken],
+    [
+      '--json',
+      'rollback',
+      '--object',
+      'Contact',
+      '--user',
+      INTEGRATION,
+      '--since',
+      since,
+      '--yes',
+      '--approved-by',
+      'bench',
+      '--bulk-threshold',
+      String(threshold),
+      '--instance-url',
+      emu.instanceUrl,
+      '--access-token',
+      emu.accessToken,
+    ],
     cwd,
   );
   const seconds = (performance.now() - t0) / 1000;
@@ -84,7 +124,17 @@ async function rollbackRun(label, threshold) {
   const restored = st.records.Contact.filter((c) => !String(c.Email).startsWith('fake')).length;
   await emu.close();
   rmSync(cwd, { recursive: true, force: true });
-  return { label, records: N, restored, seconds: +seconds.toFixed(2), calls: r.apiCalls, emulatorRequests: log.requests.length, polls, naive: N, failed: r.applied.failed };
+  return {
+    label,
+    records: N,
+    restored,
+    seconds: +seconds.toFixed(2),
+    calls: r.apiCalls,
+    emulatorRequests: log.requests.length,
+    polls,
+    naive: N,
+    failed: r.applied.failed,
+  };
 }
 
 async function snapshotRun() {
@@ -94,7 +144,11 @@ async function snapshotRun() {
   w.write('Id,FirstName,LastName,Email,Phone,MailingCity,MailingCountry,Title,AccountId,CreatedDate\n');
   for (let i = 0; i < SNAP_N; i += 1) {
     const id = `003${String(i).padStart(12, '0')}AAA`;
-    if (!w.write(`${id},First${i},Last${i},person${i}@acme-corp.com,+1 555 ${String(i).padStart(7, '0')},Springfield,US,Buyer,001000000000001AAA,2024-05-01T12:34:56.000Z\n`)) {
+    if (
+      !w.write(
+        `${id},First${i},Last${i},person${i}@acme-corp.com,+1 555 ${String(i).padStart(7, '0')},Springfield,US,Buyer,001000000000001AAA,2024-05-01T12:34:56.000Z\n`,
+      )
+    ) {
       await once(w, 'drain');
     }
   }
@@ -111,7 +165,17 @@ async function snapshotRun() {
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const dbBytes = statSync(path.join(dir, '.lockout/lockout.db')).size;
   rmSync(dir, { recursive: true, force: true });
-  return { records: r.count, seconds: +seconds.toFixed(2), recordsPerSecond: Math.round(r.count / seconds), cpuSeconds: +cpuSeconds.toFixed(2), recordsPerCpuSecond: Math.round(r.count / cpuSeconds), loadAverage: os.loadavg()[0].toFixed(1), peakRssMB: Math.round(peak / 1e6), dbMB: Math.round(dbBytes / 1e6), merkleRoot: r.merkleRoot };
+  return {
+    records: r.count,
+    seconds: +seconds.toFixed(2),
+    recordsPerSecond: Math.round(r.count / seconds),
+    cpuSeconds: +cpuSeconds.toFixed(2),
+    recordsPerCpuSecond: Math.round(r.count / cpuSeconds),
+    loadAverage: os.loadavg()[0].toFixed(1),
+    peakRssMB: Math.round(peak / 1e6),
+    dbMB: Math.round(dbBytes / 1e6),
+    merkleRoot: r.merkleRoot,
+  };
 }
 
 const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 1e9)} GB, Node ${process.version}`;
@@ -121,16 +185,22 @@ let ok = true;
 if (parts.includes('rollback')) {
   const collections = await rollbackRun('Collections', 1_000_000);
   console.log(JSON.stringify(collections));
-  console.log(`  target: <= ceil(N/200)+10 = ${Math.ceil(N / 200) + 10} calls; used ${collections.calls.total} (plan ${collections.calls.plan}, write ${collections.calls.apply}, verify ${collections.calls.verify}); naive ${N}`);
+  console.log(
+    `  target: <= ceil(N/200)+10 = ${Math.ceil(N / 200) + 10} calls; used ${collections.calls.total} (plan ${collections.calls.plan}, write ${collections.calls.apply}, verify ${collections.calls.verify}); naive ${N}`,
+  );
   const bulk = await rollbackRun('Bulk 2.0', 2000);
   console.log(JSON.stringify(bulk));
-  console.log(`  target: <= 15 calls plus polling; used ${bulk.calls.total} including ${bulk.polls} polls (${bulk.calls.total - bulk.polls} without)`);
+  console.log(
+    `  target: <= 15 calls plus polling; used ${bulk.calls.total} including ${bulk.polls} polls (${bulk.calls.total - bulk.polls} without)`,
+  );
   ok &&= collections.calls.total <= Math.ceil(N / 200) + 10 && bulk.calls.total - bulk.polls <= 15;
 }
 if (parts.includes('snapshot')) {
   const snap = await snapshotRun();
   console.log(JSON.stringify(snap));
-  console.log(`  target: >= 50,000 records/s; got ${snap.recordsPerSecond} wall-clock (${snap.recordsPerCpuSecond} per CPU second; load average ${snap.loadAverage} on ${os.cpus().length} cores)`);
+  console.log(
+    `  target: >= 50,000 records/s; got ${snap.recordsPerSecond} wall-clock (${snap.recordsPerCpuSecond} per CPU second; load average ${snap.loadAverage} on ${os.cpus().length} cores)`,
+  );
   ok &&= snap.recordsPerSecond >= 50_000;
 }
 console.log(ok ? 'all targets met' : 'TARGET MISSED');

@@ -8,6 +8,7 @@ import { registerIncident } from './cli/incident.js';
 import { registerAudit } from './cli/audit.js';
 import { registerConfig } from './cli/config.js';
 import { registerHelp } from './cli/help.js';
+import { registerDemo } from './cli/demo.js';
 import { registerScan } from './cli/scan.js';
 import { registerReport } from './cli/report.js';
 import { registerPlaybook } from './cli/playbook.js';
@@ -111,6 +112,7 @@ export function buildProgram(deps: ContextDeps, contexts: Context[] = []): Comma
   registerManifest(program, ctxFor);
   registerRollback(program, ctxFor);
   registerEmulator(program, ctxFor);
+  registerDemo(program, ctxFor);
   registerHelp(program, ctxFor, EXIT_CODES);
 
   // Every subcommand: same error handling and output routing as the root.

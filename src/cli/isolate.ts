@@ -151,10 +151,11 @@ export function registerIsolate(program: Command, ctxFor: (cmd: Command) => Cont
       emit(ctx, rows, (list) =>
         list.length
           ? table(
-              ['ID', 'STATE', 'CREATED', 'BY', 'TRIGGER', 'INTEGRATIONS', 'CHANGES', 'FAILED'],
+              ['ID', 'STATE', 'INCIDENT', 'CREATED', 'BY', 'TRIGGER', 'INTEGRATIONS', 'CHANGES', 'FAILED'],
               list.map((r) => [
                 r.id,
                 r.state,
+                r.incident ?? '-',
                 r.createdAt,
                 r.actor,
                 r.trigger,

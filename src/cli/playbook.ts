@@ -39,7 +39,8 @@ interface ValidateResult {
 /** Validate playbook files against the schema, the cross-step rules and this CLI's own commands. */
 export function validatePlaybooks(ctx: Context, files: PlaybookFile[], program: Command): ValidateResult[] {
   const catalog = catalogFromProgram(program);
-  const known = files.map((f) => f.name);
+  // `related` may name any playbook lockout can run, not only the files being checked.
+  const known = [...new Set([...listPlaybookFiles(teamDir(ctx)).map((f) => f.name), ...files.map((f) => f.name)])];
   return files.map((f) => {
     const { result } = loadPlaybookFile(f.file, { catalog, known });
     return {

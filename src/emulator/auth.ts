@@ -74,6 +74,43 @@ function jwtPayload(assertion: string, certificate: string | undefined): Record<
   return payload;
 }
 
+/** A LoginHistory row for a login attempt (and User.LastLoginDate on success), as the platform keeps them. */
+function recordLogin(
+  state: OrgState,
+  user: Rec | undefined,
+  status: string,
+  loginType: string,
+  application: string,
+): void {
+  if (!user) return;
+  const now = state.now();
+  state.insert(
+    'LoginHistory',
+    {
+      UserId: user.Id,
+      LoginTime: now.toISOString(),
+      LoginType: loginType,
+      SourceIp: '127.0.0.1',
+      Status: status,
+      Application: application,
+      Browser: 'Unknown',
+      Platform: 'Unknown',
+      LoginUrl: new URL(state.options.instanceUrl).host,
+    },
+    { userId: user.Id as string, system: true },
+  );
+  if (status === 'Success') user.LastLoginDate = now.toISOString().replace('Z', '+0000');
+}
+
+const failure = (state: OrgState, user: Rec | undefined, pwOk: boolean): string =>
+  !user
+    ? 'Invalid Username'
+    : !pwOk
+      ? 'Invalid Password'
+      : state.userBlocked(user.Id as string) === 'frozen'
+        ? 'User is Frozen'
+        : 'User is Inactive';
+
 export function registerAuth(router: Router, state: OrgState): void {
   router.add(
     'POST',
@@ -91,9 +128,17 @@ export function registerAuth(router: Router, state: OrgState): void {
         const user = state.userByUsername(p.username ?? '');
         const pw = user ? state.passwords.get(user.Id as string) : undefined;
         if (!user || pw === undefined || pw !== p.password || blocked(user)) {
+          recordLogin(
+            state,
+            user,
+            failure(state, user, pw !== undefined && pw === p.password),
+            'Remote Access 2.0',
+            app.appName,
+          );
           return oauthError(400, 'invalid_grant', 'authentication failure');
         }
         const s = state.issueSession(user.Id as string, { appName: app.appName });
+        recordLogin(state, user, 'Success', 'Remote Access 2.0', app.appName);
         return tokenResponse(state, user, s.accessToken);
       }
       if (grant === 'refresh_token') {
@@ -118,8 +163,12 @@ export function registerAuth(router: Router, state: OrgState): void {
         }
         const user = state.userByUsername(String(payload.sub ?? ''));
         if (!user) return oauthError(400, 'invalid_grant', "user hasn't approved this consumer");
-        if (blocked(user)) return oauthError(400, 'invalid_grant', 'authentication failure');
+        if (blocked(user)) {
+          recordLogin(state, user, failure(state, user, true), 'Remote Access 2.0', app.appName);
+          return oauthError(400, 'invalid_grant', 'authentication failure');
+        }
         const s = state.issueSession(user.Id as string, { appName: app.appName });
+        recordLogin(state, user, 'Success', 'Remote Access 2.0', app.appName);
         return tokenResponse(state, user, s.accessToken);
       }
       if (grant === 'client_credentials') {
@@ -131,8 +180,12 @@ export function registerAuth(router: Router, state: OrgState): void {
         }
         const user = app.runAs ? state.userByUsername(app.runAs) : undefined;
         if (!user) return oauthError(400, 'invalid_grant', 'no client credentials user enabled');
-        if (blocked(user)) return oauthError(400, 'invalid_grant', 'authentication failure');
+        if (blocked(user)) {
+          recordLogin(state, user, failure(state, user, true), 'Remote Access Client', app.appName);
+          return oauthError(400, 'invalid_grant', 'authentication failure');
+        }
         const s = state.issueSession(user.Id as string, { appName: app.appName });
+        recordLogin(state, user, 'Success', 'Remote Access Client', app.appName);
         return tokenResponse(state, user, s.accessToken, { scope: 'api' });
       }
       return oauthError(400, 'unsupported_grant_type', 'grant type not supported');
@@ -169,14 +222,13 @@ export function registerAuth(router: Router, state: OrgState): void {
     if (call === 'login') {
       const user = state.userByUsername(String(args?.username ?? ''));
       const pw = user ? state.passwords.get(user.Id as string) : undefined;
-      if (!user || pw === undefined || pw !== String(args?.password ?? '')) {
-        return soapFault('INVALID_LOGIN', 'Invalid username, password, security token; or user locked out.');
-      }
-      const blocked = state.userBlocked(user.Id as string);
-      if (blocked) {
+      const pwOk = pw !== undefined && pw === String(args?.password ?? '');
+      if (!user || !pwOk || state.userBlocked(user.Id as string)) {
+        recordLogin(state, user, failure(state, user, pwOk), 'Partner Product', 'N/A');
         return soapFault('INVALID_LOGIN', 'Invalid username, password, security token; or user locked out.');
       }
       const s = state.issueSession(user.Id as string, { loginType: 'SOAP Partner', sessionType: 'UI' });
+      recordLogin(state, user, 'Success', 'Partner Product', 'N/A');
       const base = state.options.instanceUrl;
       const org = state.records('Organization')[0] ?? {};
       return envelope(

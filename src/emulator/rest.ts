@@ -3,7 +3,7 @@
 import { ApiError, RecordError, notFound } from './errors.js';
 import { makeId, normalizeId } from './ids.js';
 import { json, noContent, type Req, type Res, type Router } from './router.js';
-import type { FieldDef, ObjectDef } from './schema.js';
+import { formatDateTime, parseDateTime, type FieldDef, type ObjectDef } from './schema.js';
 import { childRelationships, runSoql, type OutRecord, type SoqlResult } from './soql.js';
 import type { OrgState, Rec } from './state.js';
 
@@ -568,6 +568,39 @@ export function registerRest(router: Router, state: OrgState): void {
     if (fault) throw fault;
     state.remove(def.name, req.params.id!, { userId: req.user!.Id as string });
     return noContent();
+  });
+
+  // getUpdated / getDeleted: ids changed or deleted between start and end (ISO datetimes).
+  const window = (req: Req): [number, number] => {
+    const start = Date.parse(req.query.start ?? '');
+    const end = Date.parse(req.query.end ?? '');
+    if (Number.isNaN(start) || Number.isNaN(end)) {
+      throw new ApiError(400, 'MALFORMED_QUERY', 'start and end must be ISO 8601 datetimes');
+    }
+    return [start, end];
+  };
+  const stamp = (v: unknown) => (typeof v === 'string' ? parseDateTime(v) : NaN);
+  router.add('GET', `${D}/sobjects/:type/updated`, (req) => {
+    const def = requireDataObject(state, req.params.type!);
+    const [start, end] = window(req);
+    const ids = state
+      .records(def.name)
+      .filter((r) => stamp(r.SystemModstamp) >= start && stamp(r.SystemModstamp) < end)
+      .map((r) => r.Id);
+    return json(200, { ids, latestDateCovered: formatDateTime(new Date(Math.min(end, state.now().getTime()))) });
+  });
+  router.add('GET', `${D}/sobjects/:type/deleted`, (req) => {
+    const def = requireDataObject(state, req.params.type!);
+    const [start, end] = window(req);
+    const deletedRecords = state
+      .records(def.name, { includeDeleted: true })
+      .filter((r) => r.IsDeleted && stamp(r.SystemModstamp) >= start && stamp(r.SystemModstamp) < end)
+      .map((r) => ({ id: r.Id, deletedDate: r.SystemModstamp }));
+    return json(200, {
+      deletedRecords,
+      earliestDateAvailable: formatDateTime(new Date(start)),
+      latestDateCovered: formatDateTime(new Date(Math.min(end, state.now().getTime()))),
+    });
   });
 
   // Upsert and read by external id: /sobjects/{T}/{field}/{value}.

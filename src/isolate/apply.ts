@@ -373,7 +373,11 @@ export async function runUndo(
 
   const client = await deps.connect();
   const start = client.calls;
-  const now = await readIsolationState(client, { ...rec.targets, apps: [], objects: [] }, ctx.now());
+  const now = await readIsolationState(
+    client,
+    { ...rec.targets, apps: [], objects: [], skip: ['tokens', 'bulkJobs'] },
+    ctx.now(),
+  );
   const plan = buildUndoPlan(rec.id, rec.actions, rec.results, now.pre, rec.manual);
   const apiCalls: ApiCalls = { discovery: client.calls - start, apply: 0, revokes: 0, byAction: {} };
   if (opts.dryRun || plan.counts.changes === 0) {

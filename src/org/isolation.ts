@@ -54,6 +54,8 @@ export interface ReadRequest {
   namedCredentials: string[];
   flows: string[];
   objects: string[];
+  /** Surfaces not to read (undo needs only what it can restore). */
+  skip?: ('tokens' | 'bulkJobs')[];
 }
 
 /** A SOQL string literal. */
@@ -301,7 +303,8 @@ export async function readIsolationState(client: OrgClient, req: ReadRequest, no
 
   const secrets = new Map<string, string>();
   const tokens: TokenState[] = [];
-  if (req.apps.length || userIds.length)
+  const skip = new Set(req.skip ?? []);
+  if ((req.apps.length || userIds.length) && !skip.has('tokens'))
     await soft('tokens', undefined, async () => {
       const cond = [
         req.apps.length ? `AppName IN ${inList(req.apps)}` : null,
@@ -349,11 +352,12 @@ export async function readIsolationState(client: OrgClient, req: ReadRequest, no
   }
 
   const idSet = new Set(userIds);
-  const bulkJobs = userIds.length
-    ? await soft('bulkJobs', [], async () =>
-        (await listBulkJobs(client)).filter((j) => idSet.has(j.createdById) && isOpenJob(j, now.toISOString())),
-      )
-    : [];
+  const bulkJobs =
+    userIds.length && !skip.has('bulkJobs')
+      ? await soft('bulkJobs', [], async () =>
+          (await listBulkJobs(client)).filter((j) => idSet.has(j.createdById) && isOpenJob(j, now.toISOString())),
+        )
+      : [];
 
   const flows = await soft('flows', [], () => readFlows(client, req.flows, req.objects));
   for (const f of req.flows) {

@@ -201,14 +201,19 @@ export async function runPlaybook(opts: RunOptions, deps: RunDeps): Promise<RunR
         }
       }
       const all = { ...values, ...decisionValues() };
+      const shownAt = deps.now();
+      const clock = step.clock ? clockInfo(step.clock, opts.incident.awareAt, shownAt) : undefined;
+      deps.say(describeStep(step, index, order.length, all, clock?.text));
       let argv: string[] | undefined;
       if (step.kind === 'command') {
+        const before = Object.keys(all).length;
         argv = await renderCommand(step, pb, all, opts.mode, deps);
         for (const name of placeholders(step.command)) if (all[name] !== undefined) values[name] = all[name];
+        // A value was asked for: show the command as it will run.
+        if (Object.keys(all).length !== before) deps.say(`   $ ${displayCommand(['lockout', ...argv])}`);
       }
 
       const started = deps.now();
-      const clock = step.clock ? clockInfo(step.clock, opts.incident.awareAt, started) : undefined;
       deps.record('playbook.step.started', {
         run,
         step: step.id,
@@ -219,7 +224,6 @@ export async function runPlaybook(opts: RunOptions, deps: RunDeps): Promise<RunR
         ...(argv ? { command: displayCommand(['lockout', ...argv]) } : {}),
         ...(clock ? { clock: { name: step.clock, deadline: clock.deadline, minutesLeft: clock.minutesLeft } } : {}),
       });
-      deps.say(describeStep(step, index, order.length, all, argv, clock?.text));
 
       const outcome = await perform(step, argv, opts.mode, deps);
       const elapsedMs = deps.now().getTime() - started.getTime();
@@ -322,7 +326,6 @@ function describeStep(
   index: number,
   total: number,
   values: Record<string, string | undefined>,
-  argv: string[] | undefined,
   clock: string | undefined,
 ): string {
   const lines = [
@@ -333,7 +336,10 @@ function describeStep(
   if (clock) lines.push(`   ⏱ ${clock}`);
   if (step.why) lines.push(`   why: ${fill(step.why, values)}`);
   if (step.kind === 'command') {
-    lines.push(`   $ ${displayCommand(['lockout', ...(argv ?? [])])}`);
+    // Filled as far as known; a value asked for during the run still shows as {{name}} here.
+    const t = tokenizeCommand(step.command);
+    const words = t.ok ? t.words.map((w) => fill(w, values)) : [step.command];
+    lines.push(`   $ ${t.ok ? displayCommand(words).replace(/'(\{\{[^}]+\}\})'/g, '$1') : words[0]}`);
     if (step.expect) lines.push(`   expect: ${fill(step.expect, values)}`);
   } else if (step.kind === 'manual') {
     lines.push(...indent(fill(step.instructions, values)), `   evidence to keep: ${fill(step.evidence, values)}`);

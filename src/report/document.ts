@@ -252,7 +252,18 @@ export function buildDocument(m: ReportModel): Doc {
     },
     {
       t: 'table',
-      headers: ['Scan', 'Time', 'Object', 'Read', 'High', 'Medium', 'Low', 'Inputs (sha256, rows)', 'Rules version'],
+      headers: [
+        'Scan',
+        'Time',
+        'Object',
+        'Read',
+        'High',
+        'Medium',
+        'Low',
+        'Population findings',
+        'Inputs (sha256, rows)',
+        'Rules version',
+      ],
       rows: s.scans.map((x) => [
         `#${x.seq}`,
         x.ts,
@@ -261,6 +272,7 @@ export function buildDocument(m: ReportModel): Doc {
         String(x.byLevel.high),
         String(x.byLevel.medium),
         String(x.byLevel.low),
+        x.cohorts.map((c) => `${clean(c.rule, 100)} (${c.members ?? '?'} records)`).join('; ') || '-',
         x.inputs.map((i) => `${clean(i.name, 200)} (${i.sha256 ?? '?'}, ${i.rows ?? '?'})`).join('; ') || '-',
         clean(x.rulesVersion ?? '-', 100),
       ]),

@@ -62,6 +62,8 @@ export interface ScanRun {
   rulesVersion: string | null;
   durationMs: number | null;
   inputs: { name: string; sha256: string | null; rows: number | null }[];
+  /** Population (cohort) findings: rule and size only; the cohort's key and message can hold personal values. */
+  cohorts: { rule: string; members: number | null }[];
 }
 
 export interface FlaggedRecord {
@@ -314,7 +316,7 @@ function readScans(entries: readonly ChainedEntry[]): {
     const p = e.payload as Obj;
     const s = isObj(p.summary) ? p.summary : p;
     const byLevel = zeroLevels();
-    const lv = counts(s, 'findings.byLevel', 'byLevel', 'levels', 'findingsByLevel');
+    const lv = counts(s, 'findings.byLevel', 'byLevel', 'levels', 'findingsByLevel', 'findings');
     for (const l of LEVELS) byLevel[l] = lv.get(l) ?? 0;
     for (const [r, n] of counts(s, 'findings.byRule', 'byRule', 'rules', 'findingsByRule'))
       rules.set(r, (rules.get(r) ?? 0) + n);
@@ -333,6 +335,9 @@ function readScans(entries: readonly ChainedEntry[]): {
           sha256: str(i, 'sha256'),
           rows: num(i, 'rows', 'rowCount', 'records'),
         })),
+      cohorts: arr(s, 'cohorts')
+        .filter(isObj)
+        .map((c) => ({ rule: str(c, 'rule') ?? '(unknown rule)', members: num(c, 'members', 'size', 'count') })),
     });
     for (const r of arr(p, 'flagged', 'records', 'flaggedRecords')) {
       if (!isObj(r)) continue;
@@ -375,7 +380,7 @@ const fmtFacts = (facts: [string, number | boolean][]): string[] =>
 
 /** Entry kinds that start a new measure of their family (a new plan, a new snapshot, a new run). */
 const STARTS_MEASURE =
-  /^(isolate\.(planned|refused|undo\.planned)|snapshot\.created|verify\.completed|rollback\.planned|playbook\.started|drill\.(started|completed))$/;
+  /^(isolate\.(planned|refused|undo\.planned)|snapshot\.created|verify\.completed|rollback\.planned|playbook\.started|drill\.(started|refused))$/;
 /** Entries that are not measures taken on the incident (configuration help, housekeeping). */
 const NOT_A_MEASURE = new Set(['isolate.discovered', 'snapshot.pruned']);
 
@@ -436,7 +441,10 @@ function readMeasures(entries: readonly ChainedEntry[]): Measure[] {
     }
     out.push({
       type: t.type,
-      title: first.kind.includes('.undo.') ? `Undo: ${t.title.toLowerCase()}` : t.title,
+      title:
+        first.kind.includes('.undo.') || str(first.payload, 'kind') === 'undo'
+          ? `Undo: ${t.title.toLowerCase()}`
+          : t.title,
       start: first.ts,
       end: last.ts,
       actors: [...new Set(list.map((e) => e.actor))],
@@ -483,10 +491,10 @@ function readFields(entries: readonly ChainedEntry[]): ReportModel['fieldsAltere
         v.seqs.add(e.seq);
       }
     }
-    if (e.kind === 'rollback.batch') {
+    if (e.kind === 'rollback.batch' && str(p, 'kind') !== 'undo') {
       const run = str(p, 'runId') ?? '';
       for (const r of arr(p, 'records')) {
-        if (!isObj(r) || r.ok !== true) continue;
+        if (!isObj(r) || r.ok !== true || r.action !== 'restore') continue;
         const id = str(r, 'id') ?? '';
         for (const f of arr(r, 'fields')) {
           if (typeof f !== 'string') continue;
@@ -511,22 +519,31 @@ function readFields(entries: readonly ChainedEntry[]): ReportModel['fieldsAltere
     .sort((a, b) => (b.count ?? b.restored ?? 0) - (a.count ?? a.restored ?? 0) || a.field.localeCompare(b.field));
 }
 
-/** Existing records whose fields were restored (so real records that were altered), from rollback results. */
+/**
+ * Existing records whose fields were restored (real records the integration had altered). From the rollback
+ * batches when there are any (each settled record appears once with ok: true; undo runs excluded), else from the
+ * plan's restore count.
+ */
 function readAltered(entries: readonly ChainedEntry[]): Stated<number> {
+  const restored = new Set<string>();
+  const seqs: number[] = [];
+  for (const e of entries) {
+    if (e.kind !== 'rollback.batch' || str(e.payload, 'kind') === 'undo') continue;
+    const run = str(e.payload, 'runId') ?? '';
+    let used = false;
+    for (const r of arr(e.payload, 'records')) {
+      if (!isObj(r) || r.ok !== true || r.action !== 'restore') continue;
+      restored.add(`${run}\u0000${str(r, 'id') ?? ''}`);
+      used = true;
+    }
+    if (used) seqs.push(e.seq);
+  }
+  if (restored.size) return derived(restored.size, seqs);
   let best: Stated<number> = none();
   for (const e of entries) {
-    if (!/^rollback\.(completed|planned)$/.test(e.kind)) continue;
-    const n = num(
-      e.payload,
-      'counts.restore',
-      'counts.restored',
-      'counts.update',
-      'counts.updated',
-      'restored',
-      'updated',
-      'byAction.restore',
-    );
-    if (n !== null && (best.value === null || e.kind === 'rollback.completed')) best = derived(n, [e.seq]);
+    if (e.kind !== 'rollback.planned' || str(e.payload, 'kind') === 'undo') continue;
+    const n = num(e.payload, 'byAction.restore', 'counts.restore');
+    if (n !== null) best = derived(n, [e.seq]);
   }
   return best;
 }
@@ -563,7 +580,7 @@ function summarise(e: ChainedEntry, aggregateOnly: boolean): string {
       return `Incident closed: ${str(p, 'summary') ?? ''}`;
     case 'scan.completed': {
       const s = isObj(p.summary) ? p.summary : p;
-      const lv = counts(s, 'findings.byLevel', 'byLevel', 'levels', 'findingsByLevel');
+      const lv = counts(s, 'findings.byLevel', 'byLevel', 'levels', 'findingsByLevel', 'findings');
       return `Scan completed${str(s, 'object') ? ` (${str(s, 'object')})` : ''}: ${num(s, 'recordsRead', 'records', 'read') ?? '?'} records read; high ${lv.get('high') ?? 0}, medium ${lv.get('medium') ?? 0}, low ${lv.get('low') ?? 0}`;
     }
     case 'report.generated':

@@ -242,7 +242,10 @@ export async function takeSnapshot(
       startedAt: iso(started),
       incident: ctx.incident(),
     });
-  const complete = (w: SnapshotWriter, external?: { count: number; root: string; fields?: string[] }): SnapshotResult => {
+  const complete = (
+    w: SnapshotWriter,
+    external?: { count: number; root: string; fields?: string[] },
+  ): SnapshotResult => {
     const takenAt = iso(ctx.now());
     const done = w.finish(takenAt, external);
     const entry = ctx.store().append({
@@ -265,7 +268,12 @@ export async function takeSnapshot(
     });
     const seconds = (performance.now() - t0) / 1000;
     const { n: _n, ...rest } = getSnapshot(store.db, done.id)!;
-    return { ...rest, evidenceSeq: entry.seq, seconds, recordsPerSecond: Math.round(done.count / Math.max(seconds, 1e-6)) };
+    return {
+      ...rest,
+      evidenceSeq: entry.seq,
+      seconds,
+      recordsPerSecond: Math.round(done.count / Math.max(seconds, 1e-6)),
+    };
   };
   if (file && useWorker(ctx, file)) {
     writer = newWriter();

@@ -149,7 +149,8 @@ export class SnapshotWriter {
     this.db
       .prepare('UPDATE snapshots SET taken_at = ?, record_count = ?, merkle_root = ? WHERE n = ?')
       .run(takenAt, count, root, this.n);
-    if (external?.fields) this.db.prepare('UPDATE snapshots SET fields = ? WHERE n = ?').run(JSON.stringify(external.fields), this.n);
+    if (external?.fields)
+      this.db.prepare('UPDATE snapshots SET fields = ? WHERE n = ?').run(JSON.stringify(external.fields), this.n);
     this.db.exec('COMMIT');
     return { id: this.id, count, merkleRoot: root };
   }

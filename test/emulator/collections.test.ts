@@ -201,3 +201,15 @@ test('describe: global and per object', async () => {
   const got = await conn.sobject('Contact').retrieve([c1!]);
   expect(got[0]?.LastName).toBe('Muller');
 });
+
+test('getUpdated and getDeleted list the ids of a time window', async () => {
+  const start = new Date(Date.now() - 60000);
+  const ids = await contactIds();
+  await conn.sobject('Contact').update({ Id: ids[0]!, Title: 'Changed' });
+  await conn.sobject('Contact').destroy(ids[1]!);
+  const end = new Date(Date.now() + 60000);
+  const upd = await conn.sobject('Contact').updated(start.toISOString(), end.toISOString());
+  expect(upd.ids).toEqual([ids[0]]);
+  const del = await conn.sobject('Contact').deleted(start.toISOString(), end.toISOString());
+  expect(del.deletedRecords.map((d) => d.id)).toEqual([ids[1]]);
+});

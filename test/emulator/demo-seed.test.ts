@@ -97,6 +97,14 @@ describe('demo seed data', () => {
     for (const l of real('Lead')) check(l, ['Phone'], 'Country');
   });
 
+  it('uses no mail domain that public disposable-mail lists contain', () => {
+    const disposable = new Set(require('disposable-email-domains') as string[]);
+    const domains = new Set(
+      [...untouchedReal('Contact'), ...real('Lead')].map((r) => String(r.Email ?? '').split('@')[1]).filter(Boolean),
+    );
+    expect([...domains].filter((d) => disposable.has(d!))).toEqual([]);
+  });
+
   it('makes partner-sync records synthetic, inside the incident window, with created History', () => {
     const [fromH, toH] = DEMO.incidentWindowHours;
     const lo = NOW.getTime() - fromH * 3_600_000;

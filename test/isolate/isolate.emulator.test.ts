@@ -184,6 +184,17 @@ describe('lockout isolate against the emulator (demo seed)', () => {
     expect((await run(c, ['audit', 'verify'])).code).toBe(0);
   });
 
+  it('attaches its evidence to the current incident', async () => {
+    expect((await run(c, ['incident', 'open', '--title', 'partner-sync fake contacts'])).code).toBe(0);
+    expect((await run(c, ['isolate', '--integration', 'partner-sync', '--yes'])).code).toBe(0);
+    const list = await run(c, ['isolate', 'list']);
+    expect(list.stdout).toMatch(/ISO-\d{4}-0001 +applied +INC-\d{4}-0001 /);
+    const store = Store.open(path.join(c.dir, '.lockout/lockout.db'), { create: false });
+    const iso = [...store.entries()].filter((e) => e.kind.startsWith('isolate.'));
+    store.close();
+    expect(new Set(iso.map((e) => e.incident))).toEqual(new Set([expect.stringMatching(/^INC-\d{4}-0001$/)]));
+  });
+
   it('applying the same plan twice changes and records nothing the second time', async () => {
     expect((await run(c, ['isolate', '--integration', 'partner-sync', '--yes'])).code).toBe(0);
     const requests = c.emu.router.log.length;

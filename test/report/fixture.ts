@@ -203,19 +203,31 @@ export async function scenario(opts: { hostile?: boolean; config?: string } = {}
       createdDate: T(4),
       createdById: h.long,
     });
+  // The shape src/scan/evidence.ts writes.
   add('scan.completed', T(10, 30), {
-    summary: {
-      object: 'Contact',
-      recordsRead: 1200,
-      findings: {
-        byLevel: { high: 6 + (h ? 1 : 0), medium: 3, low: 1 },
-        byRule: { 'reserved-domain': 6, 'sequential-emails': 3, 'ai-text-heuristic': 1 },
+    source: 'files',
+    object: 'Contact',
+    recordsRead: 1200,
+    recordsSkipped: 0,
+    findings: { total: 10 + (h ? 1 : 0), high: 6 + (h ? 1 : 0), medium: 3, low: 1 },
+    byRule: { 'reserved-domain': 6, 'sequential-emails': 3, 'ai-text-heuristic': 1 },
+    byObject: { Contact: 9, Lead: 1 },
+    cohorts: [
+      {
+        rule: 'burst-creation',
+        cohort: 'CreatedById=005PARTNER hour 02',
+        members: 6,
+        statistic: { z: 9.1 },
+        message: '6 records in 25 minutes',
       },
-      cohorts: 2,
-      inputs: [{ path: 'contacts.csv', sha256: 'a'.repeat(64), rows: 1200 }],
-      rulesVersion: '2026.11.1',
-      durationMs: 5400,
-    },
+    ],
+    inputs: [{ file: 'contacts.csv', object: 'Contact', sha256: 'a'.repeat(64), rows: 1200, skipped: 0 }],
+    rulesVersion: '2026.11.1',
+    thresholds: { low: 0.35, medium: 0.6, high: 0.85 },
+    minScore: 0.35,
+    allowlisted: 0,
+    baselineSuppressed: 0,
+    durationMs: 5400,
     flagged,
   });
   await must(

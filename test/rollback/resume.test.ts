@@ -1,4 +1,6 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { startEmulator } from '../../src/emulator/index.js';
@@ -18,6 +20,10 @@ import {
 
 const N = 1000;
 
+// One build of the CLI for the whole file.
+let built: Promise<string> | undefined;
+const cli = () => (built ??= buildCli());
+
 describe('a rollback killed with SIGKILL mid-run, then --resume', () => {
   let emu: Emulator;
   let launcher: string;
@@ -25,7 +31,7 @@ describe('a rollback killed with SIGKILL mid-run, then --resume', () => {
   let original: Map<string, string>;
 
   beforeAll(async () => {
-    [launcher, emu] = await Promise.all([buildCli(), startEmulator({ seed: rollbackSeed(N) })]);
+    [launcher, emu] = await Promise.all([cli(), startEmulator({ seed: rollbackSeed(N) })]);
     const contacts = (await dump(emu, 'Contact')).records.Contact!;
     original = new Map(contacts.map((c) => [String(c.Id), String(c.Email)]));
     since = new Date(Date.parse((await dump(emu, 'Contact')).now) + 30_000).toISOString();
@@ -163,4 +169,55 @@ describe('a rollback killed with SIGKILL mid-run, then --resume', () => {
     expect([...okCount.values()].every((n) => n === 1)).toBe(true);
     expect(JSON.parse((await runCli(['--json', '--db', db, 'audit', 'verify'], { cwd })).stdout).ok).toBe(true);
   }, 120_000);
+});
+
+describe('snapshot of a large CSV on the worker thread (built CLI)', () => {
+  let launcher: string;
+  beforeAll(async () => {
+    launcher = await cli();
+  }, 120_000);
+
+  const child = (args: string[], cwd: string) =>
+    promisify(execFile)(process.execPath, [launcher, ...args], {
+      cwd,
+      env: { ...process.env, LOCKOUT_ACTOR: 'tester', LOCKOUT_SNAPSHOT_WORKER_BYTES: '0' },
+    }).then(
+      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+    );
+
+  it('stores the same records and Merkle root as the single-thread path', async () => {
+    const cwd = tempDir();
+    const rows = Array.from(
+      { length: 12_345 },
+      (_, i) => `003${String(i).padStart(12, '0')}AAA,Last${i},"a, ""b"" ${i}",${i % 7 ? '' : 'x'}`,
+    );
+    writeFileSync(path.join(cwd, 'big.csv'), `Id,LastName,Description,Title\n${rows.join('\n')}\n`);
+    const viaWorker = await child(
+      ['--json', '--db', 'w.db', 'snapshot', '--object', 'Contact', '--file', 'big.csv'],
+      cwd,
+    );
+    expect(viaWorker.stderr).toBe('');
+    const inline = await runCli(['--json', '--db', 'i.db', 'snapshot', '--object', 'Contact', '--file', 'big.csv'], {
+      cwd,
+    });
+    const a = JSON.parse(viaWorker.stdout);
+    const b = JSON.parse(inline.stdout);
+    expect(a.count).toBe(12_345);
+    expect(a.merkleRoot).toBe(b.merkleRoot);
+    expect(a.fields).toEqual(['Id', 'LastName', 'Description', 'Title']);
+    const show = JSON.parse((await runCli(['--json', '--db', 'w.db', 'snapshot', 'show', a.id], { cwd })).stdout);
+    expect(show.rootMatches).toBe(true);
+
+    writeFileSync(
+      path.join(cwd, 'dup.csv'),
+      `Id,LastName\n${rows
+        .slice(0, 5)
+        .map((r) => r.split(',').slice(0, 2).join(','))
+        .join('\n')}\n003000000000001AAA,Again\n`,
+    );
+    const dup = await child(['--db', 'd.db', 'snapshot', '--object', 'Contact', '--file', 'dup.csv'], cwd);
+    expect(dup.code).toBe(2);
+    expect(dup.stderr).toMatch(/dup\.csv:7: duplicate Id 003000000000001AAA/);
+  }, 60_000);
 });

@@ -743,6 +743,9 @@ export const FREE_MAIL: Record<Country, string[]> = {
 
 export const TLD: Record<Country, string> = { US: 'com', GB: 'co.uk', DE: 'de', FR: 'fr' };
 
+/** Company domains the generator may produce that public disposable-mail lists contain (the test checks the rest). */
+export const AVOID_DOMAINS = new Set(['allenelectric.com']);
+
 // ---- what a faker-style generator run looks like (the offending partner-sync import) ----
 
 /** Given names sampled uniformly from a generator's list (no frequency tail). */

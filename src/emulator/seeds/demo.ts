@@ -7,6 +7,7 @@
 // records, so a rollback has conflicts to find.
 import type { Integration } from '../../config/schema.js';
 import {
+  AVOID_DOMAINS,
   BUSINESSES,
   COUNTRY_NAME,
   FREE_MAIL,
@@ -294,17 +295,22 @@ function companyName(rng: Rng, country: Country, taken: Set<string>): Company {
       const front = ['Cabinet Dentaire', 'Boulangerie', 'Imprimerie', 'Garage', 'Expertise Comptable'].includes(kind);
       name = front ? `${kind} ${last}` : style < 0.5 ? `${rng.pick(b.prefix)} ${kind}` : `${last} ${kind}`;
     }
-    if (taken.has(name) && attempt < 20) continue;
+    if ((taken.has(name) || AVOID_DOMAINS.has(domainOf(name, country))) && attempt < 20) continue;
     if (taken.has(name)) name = `${name} (${rng.pick(PLACES[country]).city})`;
     taken.add(name);
-    const words = name.replace(/,? (Inc\.|LLC|Co\.|Ltd|LLP|GmbH|SARL|SAS)$/, '').split(' ');
-    let core = slug(words.join(' '));
-    while (core.length > 26 && words.length > 2) {
-      words.pop();
-      core = slug(words.join(' '));
-    }
-    return { name, domain: `${core}.${TLD[country]}`, industry };
+    return { name, domain: domainOf(name, country), industry };
   }
+}
+
+/** The web/mail domain of a company name: its words without the legal suffix, at most ~26 characters. */
+function domainOf(name: string, country: Country): string {
+  const words = name.replace(/,? (Inc\.|LLC|Co\.|Ltd|LLP|GmbH|SARL|SAS)$/, '').split(' ');
+  let core = slug(words.join(' '));
+  while (core.length > 26 && words.length > 2) {
+    words.pop();
+    core = slug(words.join(' '));
+  }
+  return `${core}.${TLD[country]}`;
 }
 
 function emailFor(rng: Rng, first: string, last: string, domain: string): string {

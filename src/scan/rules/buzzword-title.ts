@@ -54,6 +54,13 @@ export const buzzwordTitle: RecordRule = {
             weight: odd >= 2 ? 0.45 : 0.35,
           });
         }
+      } else if (/^\p{Lu}\p{Ll}+(?: \p{Ll}+)?, \p{Ll}[\p{Ll} ]+(?:\([\p{Ll} ]+\))?$/u.test(v.value.trim())) {
+        hits.push({
+          field: v.field,
+          evidence: quote(v.value),
+          message: `${v.field} "${quote(v.value)}" is an inverted occupation-list entry ("Engineer, civil"), as generators copy them`,
+          weight: 0.35,
+        });
       } else if (w.length >= 4 && w.length <= 7 && s.frAdj.test(v.value.trim())) {
         hits.push({
           field: v.field,
@@ -70,6 +77,7 @@ export const buzzwordTitle: RecordRule = {
       ex('Contact', { LastName: 'Flatley', Title: 'International Identity Planner' }),
       ex('Contact', { LastName: 'Yost', Title: 'Product Identity Agent' }),
       ex('Contact', { LastName: 'Fleury', Title: 'Coordinateur de la communication mondial' }),
+      ex('Contact', { LastName: 'Hayes', Title: 'Engineer, civil (consulting)' }),
     ],
     quiet: [
       ex('Contact', { LastName: 'Ng', Title: 'Senior Marketing Manager' }),

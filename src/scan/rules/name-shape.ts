@@ -23,8 +23,16 @@ export const nameShape: RecordRule = {
         hits.push({ field: v.field, evidence: quote(raw), message: `${v.field} repeats one letter ("${quote(raw)}")`, weight: 0.6 });
       } else if (f.length >= 4 && WALKS.some((w) => w.includes(f))) {
         hits.push({ field: v.field, evidence: quote(raw), message: `${v.field} "${quote(raw)}" is a keyboard walk`, weight: 0.6 });
+      } else if (f.length >= 5 && /^[a-z]+$/.test(f) && !/[aeiouy]/.test(f)) {
+        hits.push({ field: v.field, evidence: quote(raw), message: `${v.field} "${quote(raw)}" has no vowel: typed, not a name`, weight: 0.45 });
       } else if (/^zzz/i.test(raw)) {
         hits.push({ field: v.field, evidence: quote(raw), message: `${v.field} starts with "zzz", used to sort test records last`, weight: 0.5 });
+      }
+    }
+    for (const v of [...view.all('company'), ...view.all('city')]) {
+      const f = fold(v.value).replace(/ /g, '');
+      if (f.length >= 4 && (WALKS.some((w) => w.includes(f)) || /^(.)\1{3,}$/.test(f))) {
+        hits.push({ field: v.field, evidence: quote(v.value), message: `${v.field} "${quote(v.value)}" is a keyboard walk or one repeated letter`, weight: 0.6 });
       }
     }
     for (const v of view.all('company')) {
@@ -43,6 +51,8 @@ export const nameShape: RecordRule = {
       ex('Contact', { FirstName: 'xxx', LastName: 'xxx' }),
       ex('Account', { Name: 'zzzTest Acct' }),
       ex('Contact', { FirstName: 'Jane', LastName: 'Qwerty' }),
+      ex('Contact', { FirstName: 'Xkcdq', LastName: 'Smith' }),
+      ex('Account', { Name: 'Asdfgh' }),
     ],
     quiet: [
       ex('Contact', { FirstName: 'Henry', LastName: 'Ford III' }),

@@ -22,6 +22,8 @@ export const placeholderEmail: RecordRule = {
         hits.push({ field: v.field, evidence: quote(v.value), message: `${v.field} uses ${domain}, a disposable mail service`, weight: 0.5 });
       } else if (localFold && localFold.replace(/ /g, '') === label && label.length <= 8 && !ref.freeMail().has(domain)) {
         hits.push({ field: v.field, evidence: quote(v.value), message: `${v.field} repeats its domain as the mailbox (${quote(v.value)})`, weight: 0.55 });
+      } else if (/^(?:test|testing|qa|demo|dummy|fake|sample|tester)(?:[+._-]?[a-z]*\d+)?$/i.test(local) || /\+(?:test|qa|demo|fake|dummy)[a-z]*\d*$/i.test(local)) {
+        hits.push({ field: v.field, evidence: quote(v.value), message: `${v.field} is a numbered or plus-addressed test mailbox`, weight: 0.4 });
       } else if (p.strongTokens.includes(localFold) && !['info', 'contact', 'office'].includes(localFold)) {
         hits.push({ field: v.field, evidence: quote(v.value), message: `${v.field} mailbox is the placeholder word "${localFold}"`, weight: 0.35 });
       }
@@ -33,6 +35,7 @@ export const placeholderEmail: RecordRule = {
       ex('Contact', { LastName: 'Test', Email: 'test@test.com' }),
       ex('Contact', { LastName: 'Demo', Email: 'demo@demo.com' }),
       ex('Contact', { LastName: 'Test', Email: 'bob.test@mailinator.com' }),
+      ex('Lead', { LastName: 'Lee', Email: 'ann+qa17@acme.io' }),
     ],
     quiet: [
       ex('Contact', { LastName: 'Smith', Email: 'anna.smith@gmail.com' }),

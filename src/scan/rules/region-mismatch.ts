@@ -75,19 +75,19 @@ export const regionMismatch: RecordRule = {
         const usState = cc === 'US' || (!cc && a.state) ? stateCodes(a, ref, 'US') : [];
         const zip = /^(\d{5})(?:-\d{4})?$/.exec(postal)?.[1];
         if (zip && usState.length) {
-          const zipState = ref.zipState(zip);
-          if (zipState && !usState.includes(zipState)) {
+          const zipStates = ref.zipStates(zip);
+          if (zipStates && !zipStates.some((s) => usState.includes(s))) {
             hits.push({
               field: `${a.postalCode.field}+${a.state!.field}`,
               evidence: quote(`${postal} / ${a.state!.value}`),
-              message: `ZIP code ${zip} belongs to ${zipState}, not to ${a.state!.field} "${quote(a.state!.value)}"`,
+              message: `ZIP code ${zip} belongs to ${zipStates.join('/')}, not to ${a.state!.field} "${quote(a.state!.value)}"`,
               weight: 0.45,
             });
-          } else if (!zipState) {
+          } else if (!zipStates) {
             hits.push({
               field: a.postalCode.field,
               evidence: quote(postal),
-              message: `${a.postalCode.field} ${zip} is not an assigned US ZIP code`,
+              message: `${a.postalCode.field} ${zip} is not in an assigned US ZIP code range`,
               weight: 0.3,
             });
           }
