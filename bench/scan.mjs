@@ -10,10 +10,21 @@
 //   4. the same scan on the first 100,000 rows, for the memory comparison.
 // Each scan runs in a child process (the real CLI, dist/) so peak RSS is measured per run.
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, openSync, writeSync, closeSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  writeSync,
+  closeSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
 import { parse } from 'csv-parse';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -32,20 +43,52 @@ function rng(seed) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-const FIRST = 'James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara Richard Susan Joseph Jessica Thomas Sarah Charles Karen Christopher Lisa Daniel Nancy Matthew Betty Anthony Margaret Mark Sandra Donald Ashley Steven Kimberly Paul Emily Andrew Donna Joshua Michelle Sophie Lukas Léa Hugo Emma Noah Mia Ben Hannah Elias Chloé Louis Olivia Oliver Amelia Jack Isla Mohammed Fatima Wei Li Priya Arjun Yuki Sven Ingrid Mateo Lucía Giulia Marco Zofia Jakub'.split(' ');
-const LAST = 'Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris Sanchez Clark Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill Flores Müller Schmidt Schneider Fischer Weber Dubois Moreau Laurent Bernard Rossi Russo Kowalski Nowak Novak Tanaka Suzuki Kim Park Chen Wang Singh Patel Khan Ahmed Silva Santos Costa Jensen Hansen Nielsen'.split(' ');
+const FIRST =
+  'James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara Richard Susan Joseph Jessica Thomas Sarah Charles Karen Christopher Lisa Daniel Nancy Matthew Betty Anthony Margaret Mark Sandra Donald Ashley Steven Kimberly Paul Emily Andrew Donna Joshua Michelle Sophie Lukas Léa Hugo Emma Noah Mia Ben Hannah Elias Chloé Louis Olivia Oliver Amelia Jack Isla Mohammed Fatima Wei Li Priya Arjun Yuki Sven Ingrid Mateo Lucía Giulia Marco Zofia Jakub'.split(
+    ' ',
+  );
+const LAST =
+  'Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris Sanchez Clark Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill Flores Müller Schmidt Schneider Fischer Weber Dubois Moreau Laurent Bernard Rossi Russo Kowalski Nowak Novak Tanaka Suzuki Kim Park Chen Wang Singh Patel Khan Ahmed Silva Santos Costa Jensen Hansen Nielsen'.split(
+    ' ',
+  );
 const PLACES = [
-  ['Chicago', 'IL', '60601', 'United States', '312', 'en'], ['Boston', 'MA', '02108', 'United States', '617', 'en'], ['Austin', 'TX', '73301', 'United States', '512', 'en'],
-  ['Seattle', 'WA', '98101', 'United States', '206', 'en'], ['Denver', 'CO', '80202', 'United States', '303', 'en'], ['London', '', 'SW1A 1AA', 'United Kingdom', '+44 20 7', 'en'],
-  ['Leeds', '', 'LS1 4AP', 'United Kingdom', '+44 113 2', 'en'], ['Paris', '', '75001', 'France', '+33 1 4', 'fr'], ['Lyon', '', '69001', 'France', '+33 4 7', 'fr'],
-  ['Berlin', 'Berlin', '10115', 'Germany', '+49 30 2', 'de'], ['München', 'Bayern', '80331', 'Germany', '+49 89 2', 'de'], ['Toronto', 'ON', 'M5H 2N2', 'Canada', '416', 'en'],
+  ['Chicago', 'IL', '60601', 'United States', '312', 'en'],
+  ['Boston', 'MA', '02108', 'United States', '617', 'en'],
+  ['Austin', 'TX', '73301', 'United States', '512', 'en'],
+  ['Seattle', 'WA', '98101', 'United States', '206', 'en'],
+  ['Denver', 'CO', '80202', 'United States', '303', 'en'],
+  ['London', '', 'SW1A 1AA', 'United Kingdom', '+44 20 7', 'en'],
+  ['Leeds', '', 'LS1 4AP', 'United Kingdom', '+44 113 2', 'en'],
+  ['Paris', '', '75001', 'France', '+33 1 4', 'fr'],
+  ['Lyon', '', '69001', 'France', '+33 4 7', 'fr'],
+  ['Berlin', 'Berlin', '10115', 'Germany', '+49 30 2', 'de'],
+  ['München', 'Bayern', '80331', 'Germany', '+49 89 2', 'de'],
+  ['Toronto', 'ON', 'M5H 2N2', 'Canada', '416', 'en'],
 ];
 const STREETS = {
-  en: ['Main Street', 'Oak Avenue', 'Park Road', 'High Street', 'Elm Street', 'Maple Drive', 'Church Lane', 'King Street'],
+  en: [
+    'Main Street',
+    'Oak Avenue',
+    'Park Road',
+    'High Street',
+    'Elm Street',
+    'Maple Drive',
+    'Church Lane',
+    'King Street',
+  ],
   fr: ['Rue de Rivoli', 'Avenue Foch', 'Boulevard Voltaire', 'Rue du Bac'],
   de: ['Hauptstraße', 'Bahnhofstraße', 'Gartenweg', 'Schillerstraße'],
 };
-const TITLES = ['Sales Manager', 'Software Engineer', 'CFO', 'Account Executive', 'Head of Procurement', 'Office Manager', 'Director of Operations', ''];
+const TITLES = [
+  'Sales Manager',
+  'Software Engineer',
+  'CFO',
+  'Account Executive',
+  'Head of Procurement',
+  'Office Manager',
+  'Director of Operations',
+  '',
+];
 const q = (v) => `"${String(v).replace(/"/g, '""')}"`;
 
 function generate(file, rows) {
@@ -54,16 +97,31 @@ function generate(file, rows) {
   const digits = (n) => Array.from({ length: n }, () => Math.floor(r() * 10)).join('');
   const tmp = `${file}.tmp`;
   const fd = openSync(tmp, 'w');
-  let buf = '"Id","FirstName","LastName","Email","Phone","Title","AccountName","MailingStreet","MailingCity","MailingState","MailingPostalCode","MailingCountry","CreatedDate","CreatedById"\n';
+  let buf =
+    '"Id","FirstName","LastName","Email","Phone","Title","AccountName","MailingStreet","MailingCity","MailingState","MailingPostalCode","MailingCountry","CreatedDate","CreatedById"\n';
   for (let i = 0; i < rows; i++) {
     const id = `003${String(i).padStart(12, '0')}AAA`;
     let first = pick(FIRST);
     let last = pick(LAST);
     const [city, state, zip, country, dial, lang] = pick(PLACES);
     const company = `${pick(LAST)} ${pick(['Holdings', 'GmbH', 'Ltd', 'Inc', 'Partners', 'SARL', 'Group'])}`;
-    let email = `${first}.${last}`.toLowerCase().normalize('NFKD').replace(/[^a-z.]/g, '') + `@${company.split(' ')[0].toLowerCase().normalize('NFKD').replace(/[^a-z]/g, '')}.com`;
-    let phone = dial.startsWith('+') ? `${dial}${digits(2)} ${digits(4)}` : `(${dial}) ${2 + Math.floor(r() * 7)}${digits(2)}-${digits(4)}`;
-    let street = lang === 'en' ? `${1 + Math.floor(r() * 400)} ${pick(STREETS.en)}` : `${pick(STREETS[lang])} ${1 + Math.floor(r() * 120)}`;
+    let email =
+      `${first}.${last}`
+        .toLowerCase()
+        .normalize('NFKD')
+        .replace(/[^a-z.]/g, '') +
+      `@${company
+        .split(' ')[0]
+        .toLowerCase()
+        .normalize('NFKD')
+        .replace(/[^a-z]/g, '')}.com`;
+    let phone = dial.startsWith('+')
+      ? `${dial}${digits(2)} ${digits(4)}`
+      : `(${dial}) ${2 + Math.floor(r() * 7)}${digits(2)}-${digits(4)}`;
+    let street =
+      lang === 'en'
+        ? `${1 + Math.floor(r() * 400)} ${pick(STREETS.en)}`
+        : `${pick(STREETS[lang])} ${1 + Math.floor(r() * 120)}`;
     // About 3 % synthetic records of the kinds detection.md describes.
     const kind = r();
     if (kind < 0.01) email = `${first}.${last}@example.com`.toLowerCase();
@@ -73,7 +131,10 @@ function generate(file, rows) {
     else if (kind < 0.03) email = `test${i}@mailinator.com`;
     const created = new Date(Date.UTC(2026, 10, 1) + Math.floor(r() * 26 * 86400) * 1000).toISOString();
     const by = kind < 0.03 ? '0055g00000INTEGRAT' : `0055g000000${String(Math.floor(r() * 40)).padStart(5, '0')}AA`;
-    buf += [id, first, last, email, phone, pick(TITLES), company, street, city, state, zip, country, created, by].map(q).join(',') + '\n';
+    buf +=
+      [id, first, last, email, phone, pick(TITLES), company, street, city, state, zip, country, created, by]
+        .map(q)
+        .join(',') + '\n';
     if (buf.length > 1 << 20) {
       writeSync(fd, buf);
       buf = '';
@@ -104,12 +165,16 @@ function scan(file, jobs) {
   const out = path.join(CACHE, `findings-${jobs}.jsonl`);
   const script = path.join(CACHE, 'scan-child.mjs');
   writeFileSync(script, child);
-  const res = spawnSync(process.execPath, [script, 'scan', file, '--format', 'jsonl', '--out', out, '--jobs', String(jobs)], {
-    cwd: CACHE,
-    encoding: 'utf8',
-    env: { ...process.env, LOCKOUT_DB: path.join(CACHE, 'bench.db') },
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const res = spawnSync(
+    process.execPath,
+    [script, 'scan', file, '--format', 'jsonl', '--out', out, '--jobs', String(jobs)],
+    {
+      cwd: CACHE,
+      encoding: 'utf8',
+      env: { ...process.env, LOCKOUT_DB: path.join(CACHE, 'bench.db') },
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   const line = res.stderr.split('\n').find((l) => l.startsWith('BENCH '));
   if (!line) throw new Error(`scan failed: ${res.stderr}`);
   return JSON.parse(line.slice(6));
@@ -122,7 +187,10 @@ if (!existsSync(path.join(ROOT, 'dist', 'scan', 'engine.js'))) {
 mkdirSync(CACHE, { recursive: true });
 const big = path.join(CACHE, `contacts-${ROWS}.csv`);
 const small = path.join(CACHE, `contacts-${SMALL}.csv`);
-for (const [file, rows] of [[big, ROWS], [small, SMALL]]) {
+for (const [file, rows] of [
+  [big, ROWS],
+  [small, SMALL],
+]) {
   if (!existsSync(file)) {
     console.error(`generating ${rows.toLocaleString('en')} rows -> ${path.relative(ROOT, file)}`);
     generate(file, rows);
@@ -135,10 +203,14 @@ const floor = await bareParse(big);
 console.error(`bare csv-parse: ${Math.round(floor.perSecond).toLocaleString('en')} records/s`);
 const one = scan(big, 1);
 const rate1 = ROWS / one.seconds;
-console.error(`scan --jobs 1: ${Math.round(rate1).toLocaleString('en')} records/s, peak RSS ${Math.round(one.maxRssMB)} MB`);
+console.error(
+  `scan --jobs 1: ${Math.round(rate1).toLocaleString('en')} records/s, peak RSS ${Math.round(one.maxRssMB)} MB`,
+);
 const many = scan(big, JOBS);
 const rateN = ROWS / many.seconds;
-console.error(`scan --jobs ${JOBS}: ${Math.round(rateN).toLocaleString('en')} records/s, peak RSS ${Math.round(many.maxRssMB)} MB`);
+console.error(
+  `scan --jobs ${JOBS}: ${Math.round(rateN).toLocaleString('en')} records/s, peak RSS ${Math.round(many.maxRssMB)} MB`,
+);
 const smallRun = scan(small, 1);
 console.error(`scan --jobs 1 on ${SMALL.toLocaleString('en')} rows: peak RSS ${Math.round(smallRun.maxRssMB)} MB`);
 
@@ -147,8 +219,18 @@ const results = {
   rows: ROWS,
   fileMB: Math.round(statSync(big).size / 2 ** 20),
   bareParse: Math.round(floor.perSecond),
-  scanJobs1: { perSecond: Math.round(rate1), ratio: +(rate1 / floor.perSecond).toFixed(2), peakRssMB: Math.round(one.maxRssMB), target: '>= 0.5x bare parse' },
-  [`scanJobs${JOBS}`]: { perSecond: Math.round(rateN), ratio: +(rateN / floor.perSecond).toFixed(2), peakRssMB: Math.round(many.maxRssMB), target: '>= 0.9x bare parse' },
+  scanJobs1: {
+    perSecond: Math.round(rate1),
+    ratio: +(rate1 / floor.perSecond).toFixed(2),
+    peakRssMB: Math.round(one.maxRssMB),
+    target: '>= 0.5x bare parse',
+  },
+  [`scanJobs${JOBS}`]: {
+    perSecond: Math.round(rateN),
+    ratio: +(rateN / floor.perSecond).toFixed(2),
+    peakRssMB: Math.round(many.maxRssMB),
+    target: '>= 0.9x bare parse',
+  },
   small: { rows: SMALL, peakRssMB: Math.round(smallRun.maxRssMB) },
   rssGrowth: +(one.maxRssMB / smallRun.maxRssMB).toFixed(2),
 };

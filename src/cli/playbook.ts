@@ -363,12 +363,11 @@ export function registerPlaybook(program: Command, ctxFor: (cmd: Command) => Con
 
   pb.command('validate')
     .description('check playbook files (default: every shipped and team playbook); errors name the YAML path and line')
-    .argument('[files...]', 'playbook YAML files')
+    .argument('[files...]', 'playbook YAML files or names')
     .action((files: string[], _flags, cmd: Command) => {
       const ctx = ctxFor(cmd);
-      const targets: PlaybookFile[] = files.length
-        ? files.map((f) => findPlaybook(f.includes('/') || /\.ya?ml$/i.test(f) ? f : `./${f}`, [], ctx.cwd))
-        : listPlaybookFiles(teamDir(ctx));
+      const all = listPlaybookFiles(teamDir(ctx));
+      const targets: PlaybookFile[] = files.length ? files.map((f) => findPlaybook(f, all, ctx.cwd)) : all;
       const results = validatePlaybooks(ctx, targets, rootOf(cmd));
       emit(ctx, results, (list) =>
         list

@@ -71,26 +71,43 @@ export function scanOptions(files: string[], flags: ScanFlags, defaults: { failO
 /** Build the `scan` command. `run` is the core (a parameter so tests and later flags can wrap it). */
 export function buildScanCommand(
   ctxFor: (cmd: Command) => Context,
-  run: (ctx: Context, opts: ScanCommandOptions, flags: ScanFlags) => Promise<unknown> = (ctx, opts) => scanCommand(ctx, opts),
+  run: (ctx: Context, opts: ScanCommandOptions, flags: ScanFlags) => Promise<unknown> = (ctx, opts) =>
+    scanCommand(ctx, opts),
 ): Command {
   return new Command('scan')
     .description('score exported records (CSV/JSONL, .gz, - for stdin) or live org records for signs of synthetic data')
     .argument('[files...]', 'CSV or JSON Lines files (.gz too); - reads CSV from stdin')
     .option('--object <Type>', 'sObject type (default: from the Id key prefix, else the file name)')
-    .addOption(new Option('--format <format>', 'output format (default: table on a TTY, else json)').choices([...FORMATS]))
+    .addOption(
+      new Option('--format <format>', 'output format (default: table on a TTY, else json)').choices([...FORMATS]),
+    )
     .option('--out <file>', 'write the output to this file (atomically) instead of stdout')
-    .addOption(new Option('--min-score <score>', 'list records at or above this score (default: the low threshold)').argParser(parseScore))
-    .addOption(new Option('--fail-on <level>', 'exit 1 when a finding reaches this level (config scan.failOn)').choices(LEVELS))
+    .addOption(
+      new Option('--min-score <score>', 'list records at or above this score (default: the low threshold)').argParser(
+        parseScore,
+      ),
+    )
+    .addOption(
+      new Option('--fail-on <level>', 'exit 1 when a finding reaches this level (config scan.failOn)').choices(LEVELS),
+    )
     .option('--allowlist <file>', 'accepted record Ids and Field=value lines; never flagged')
     .option('--baseline <file>', 'report only findings that are new or worse than in this baseline')
     .option('--update-baseline', 'write the current findings to the --baseline file')
     .option('--skip-bad-rows', 'skip malformed rows (counted in the summary) instead of exit 2')
-    .addOption(new Option('--jobs <n>', 'worker threads (default: cores for inputs over 32 MB, else 1; config scan.jobs)').argParser(parseJobs))
+    .addOption(
+      new Option(
+        '--jobs <n>',
+        'worker threads (default: cores for inputs over 32 MB, else 1; config scan.jobs)',
+      ).argParser(parseJobs),
+    )
     .option('--org', 'scan live org records instead of files (needs --object)')
     .option('--where <cond>', 'with --org: a SOQL WHERE condition')
     .option('--fields <list>', 'with --org: comma-separated fields to read (default: the standard ones)')
     .option('--since-last', 'with --org: only records created or changed since the last successful scan')
-    .option('--isolate-on <level>', 'isolate --integration when findings reach low|medium|high (within config thresholds)')
+    .option(
+      '--isolate-on <level>',
+      'isolate --integration when findings reach low|medium|high (within config thresholds)',
+    )
     .option('--integration <name>', 'with --isolate-on: the integration (from the config) to isolate')
     .action(async (files: string[], flags: ScanFlags, cmd: Command) => {
       const ctx = ctxFor(cmd);

@@ -1,5 +1,5 @@
-// OAuth2 (token, revoke) and the Partner SOAP endpoint (login, logout, undelete, emptyRecycleBin,
-// getUserInfo) of salesforce-api.md §1.4-1.6. Tokens belong to seeded users; frozen or inactive users fail.
+// OAuth2 (token, revoke) and the Partner SOAP endpoint (login, logout, undelete, delete, emptyRecycleBin,
+// getUserInfo, getServerTimestamp) of salesforce-api.md §1.4-1.6. Tokens belong to seeded users; frozen or inactive users fail.
 import { createHmac, createPublicKey, createVerify } from 'node:crypto';
 import { XMLParser } from 'fast-xml-parser';
 import { RecordError } from './errors.js';
@@ -126,15 +126,9 @@ export function registerAuth(router: Router, state: OrgState): void {
           return oauthError(400, 'invalid_client', 'invalid client credentials');
         }
         const user = state.userByUsername(p.username ?? '');
-        const pw = user ? state.passwords.get(user.Id as string) : undefined;
-        if (!user || pw === undefined || pw !== p.password || blocked(user)) {
-          recordLogin(
-            state,
-            user,
-            failure(state, user, pw !== undefined && pw === p.password),
-            'Remote Access 2.0',
-            app.appName,
-          );
+        const pwOk = !!user && state.checkPassword(user.Id as string, p.password ?? '');
+        if (!user || !pwOk || blocked(user)) {
+          recordLogin(state, user, failure(state, user, pwOk), 'Remote Access 2.0', app.appName);
           return oauthError(400, 'invalid_grant', 'authentication failure');
         }
         const s = state.issueSession(user.Id as string, { appName: app.appName });
@@ -221,8 +215,7 @@ export function registerAuth(router: Router, state: OrgState): void {
     const v = (req.params.apiv ?? '62.0').replace(/^v/, '');
     if (call === 'login') {
       const user = state.userByUsername(String(args?.username ?? ''));
-      const pw = user ? state.passwords.get(user.Id as string) : undefined;
-      const pwOk = pw !== undefined && pw === String(args?.password ?? '');
+      const pwOk = !!user && state.checkPassword(user.Id as string, String(args?.password ?? ''));
       if (!user || !pwOk || state.userBlocked(user.Id as string)) {
         recordLogin(state, user, failure(state, user, pwOk), 'Partner Product', 'N/A');
         return soapFault('INVALID_LOGIN', 'Invalid username, password, security token; or user locked out.');
@@ -261,6 +254,24 @@ export function registerAuth(router: Router, state: OrgState): void {
           }
         });
         return envelope(`<undeleteResponse>${results.join('')}</undeleteResponse>`);
+      }
+      case 'getServerTimestamp':
+        return envelope(
+          `<getServerTimestampResponse><result><timestamp>${state.now().toISOString()}</timestamp></result></getServerTimestampResponse>`,
+        );
+      case 'delete': {
+        const results = ids.map((id) => {
+          try {
+            const found = state.findById(id);
+            if (!found) throw new RecordError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id');
+            state.remove(found.type, id, { userId: user.Id as string });
+            return `<result><id>${found.record.Id}</id><success>true</success></result>`;
+          } catch (e) {
+            const err = e instanceof RecordError ? e : new RecordError('UNKNOWN_EXCEPTION', String(e));
+            return `<result><errors><message>${escapeXml(err.message)}</message><statusCode>${err.statusCode}</statusCode></errors><id>${escapeXml(id)}</id><success>false</success></result>`;
+          }
+        });
+        return envelope(`<deleteResponse>${results.join('')}</deleteResponse>`);
       }
       case 'emptyRecycleBin': {
         const results = ids.map((id) => {

@@ -25,6 +25,7 @@ import { bulkDateTime, runSoql } from './soql.js';
 import { ApiError, RecordError } from './errors.js';
 import { makeId, normalizeId } from './ids.js';
 import { bulkV1Error, csv, escapeXml, json, noContent, xml, type Req, type Res, type Router } from './router.js';
+import type { FieldDef } from './schema.js';
 import type { OrgState, Rec, Value } from './state.js';
 import type { LoadedSeed } from './seed.js';
 
@@ -248,15 +249,44 @@ export function processIngest(state: OrgState, job: BulkJob, path: string): void
   }
   const def = state.object(job.object)!;
   const { header } = upload;
-  for (const h of header) {
-    if (h.includes('.')) continue; // relationship by external id: checked per row
-    if (!def.fields.has(h.toLowerCase())) {
+  // `Account.Partner_Id__c`-style columns set a lookup by the parent's external id.
+  const relations = new Map<number, { field: FieldDef; ext: string }>();
+  for (const [i, h] of header.entries()) {
+    const dot = h.indexOf('.');
+    const rel =
+      dot > 0
+        ? [...def.fields.values()].find((f) => f.relationshipName?.toLowerCase() === h.slice(0, dot).toLowerCase())
+        : undefined;
+    if (rel) relations.set(i, { field: rel, ext: h.slice(dot + 1) });
+    else if (!def.fields.has(h.toLowerCase())) {
       job.finalState = 'Failed';
       job.errorMessage = `InvalidBatch : Field name not found : ${h}`;
       job.results = { successful: [], failed: [], unprocessed: upload.rows };
       return;
     }
   }
+  const parentByExt = (field: FieldDef, ext: string, value: string): string => {
+    for (const type of field.referenceTo) {
+      const pdef = state.object(type);
+      const f = pdef?.fields.get(ext.toLowerCase());
+      if (!pdef || !f) continue;
+      const hits = state
+        .records(pdef.name)
+        .filter((r) => String(r[f.name] ?? '').toLowerCase() === value.toLowerCase());
+      if (hits.length > 1)
+        throw new RecordError(
+          'DUPLICATE_EXTERNAL_ID',
+          `${f.name}: more than one record found for external id field: ${value}`,
+          [field.name],
+        );
+      if (hits.length === 1) return hits[0]!.Id as string;
+    }
+    throw new RecordError(
+      'INVALID_FIELD',
+      `Foreign key external ID: ${value} not found for field ${ext} in entity ${field.referenceTo.join(', ')}`,
+      [field.name],
+    );
+  };
   const idCol = header.findIndex((h) => h.toLowerCase() === 'id');
   const extCol = job.externalIdFieldName
     ? header.findIndex((h) => h.toLowerCase() === job.externalIdFieldName!.toLowerCase())
@@ -287,10 +317,12 @@ export function processIngest(state: OrgState, job: BulkJob, path: string): void
     try {
       const fields: Record<string, Value> = {};
       header.forEach((h, i) => {
-        if (i === idCol || h.includes('.')) return;
+        if (i === idCol) return;
         const cell = row[i] ?? '';
         if (cell === '') return; // empty cell: leave unchanged (insert: default)
-        fields[def.fields.get(h.toLowerCase())!.name] = cell === '#N/A' ? null : cell;
+        const rel = relations.get(i);
+        if (rel) fields[rel.field.name] = cell === '#N/A' ? null : parentByExt(rel.field, rel.ext, cell);
+        else fields[def.fields.get(h.toLowerCase())!.name] = cell === '#N/A' ? null : cell;
       });
       const fault = state.faults.recordFault('PUT', path, given);
       if (fault) throw new RecordError(fault.statusCode, fault.message);
@@ -385,6 +417,15 @@ export function registerBulk2(router: Router, seed?: LoadedSeed): void {
     const def = state.object(object);
     if (!def || def.tooling) throw new ApiError(400, 'INVALIDENTITY', `Entity type: ${object} is not supported`);
     if (!OPERATIONS.includes(operation)) throw new ApiError(400, 'API_ERROR', `Unsupported operation: ${operation}`);
+    const allowed =
+      operation === 'insert'
+        ? def.createable
+        : operation === 'update'
+          ? def.updateable
+          : operation === 'upsert'
+            ? def.createable && def.updateable
+            : def.deletable;
+    if (!allowed) throw new ApiError(400, 'INVALIDENTITY', `Entity type: ${def.name} does not support ${operation}`);
     if (operation === 'upsert' && !body.externalIdFieldName) {
       throw new ApiError(400, 'INVALIDJOB', 'External ID field name is required for upsert');
     }

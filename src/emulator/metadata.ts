@@ -391,7 +391,7 @@ export function loadMetadataSeed(state: OrgState, loaded: LoadedSeed): void {
         };
         const r = remoteProxy(state, fullName);
         if (r) state.update('RemoteProxy', r.Id as string, fields, w);
-        else state.insert('RemoteProxy', { ...fields, ManageableState: 'unmanaged' }, w);
+        else state.insert('RemoteProxy', { ...fields, FullName: fullName, ManageableState: 'unmanaged' }, w);
         return;
       }
       const fields = {

@@ -115,7 +115,7 @@ const isRef = (v: unknown): v is { '@ref': string } =>
   !!v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { '@ref'?: unknown })['@ref'] === 'string';
 
 /** Fields of a seed record that are instructions, not record fields. */
-const META = new Set(['@ref', 'password', 'accessToken', 'refreshToken', 'admin', 'appName']);
+const META = new Set(['@ref', 'password', 'securityToken', 'accessToken', 'refreshToken', 'admin', 'appName']);
 
 /** Build an org from a seed. */
 export function loadSeed(seed: Seed, where = 'seed'): LoadedSeed {
@@ -250,6 +250,7 @@ export function loadSeed(seed: Seed, where = 'seed'): LoadedSeed {
         firstUser ||= uid;
         if (r.admin === true && !adminUserId) adminUserId = uid;
         if (typeof r.password === 'string') st.passwords.set(uid, r.password);
+        if (typeof r.securityToken === 'string') st.securityTokens.set(uid, r.securityToken);
         if (typeof r.accessToken === 'string') {
           const token = r.accessToken;
           pendingSessions.push(() => {

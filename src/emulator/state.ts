@@ -16,7 +16,7 @@
  * - Ids: `newId(type)` (18 chars, the type's key prefix, a valid checksum). `normalizeId` is in ids.ts.
  * - Users and auth: `user(id)`, `userByUsername(name)`, `authenticate(token)` -> {ok, user, token} or
  *   {ok:false, reason}; `issueSession(userId, opts)` -> {accessToken, refreshToken?}; `revoke(token)`;
- *   `passwords` (userId -> password). A frozen (UserLogin.IsFrozen) or inactive user fails authentication.
+ *   `passwords` (userId -> password), `checkPassword(userId, given)`. A frozen (UserLogin.IsFrozen) or inactive user fails authentication.
  * - Limits: `limits` ({name: {Max, Remaining}}), `consumeApiCall()` (false when exhausted), `apiUsage()`.
  * - Faults: `faults` (faults.ts) for per-record error injection: `state.faults.recordFault(method, path)`.
  * - `ext`: a JSON-serialisable bag per module (e.g. `state.ext.bulk2 ??= {...}`), persisted with the state.
@@ -108,6 +108,8 @@ export class OrgState {
   /** Object -> tracked field names (canonical). */
   readonly historyTracking = new Map<string, Set<string>>();
   readonly passwords = new Map<string, string>();
+  /** userId -> security token: a password login may append it to the password, as on the platform. */
+  readonly securityTokens = new Map<string, string>();
   readonly tokens = new Map<string, TokenInfo>();
   limits: Record<string, { Max: number; Remaining: number }> = defaultLimits();
   ext: Record<string, unknown> = {};
@@ -580,6 +582,14 @@ export class OrgState {
     return this.records('User').find((r) => typeof r.Username === 'string' && r.Username.toLowerCase() === u);
   }
 
+  /** Whether `given` is the user's password, alone or followed by the user's security token. */
+  checkPassword(userId: string, given: string): boolean {
+    const pw = this.passwords.get(userId);
+    if (pw === undefined) return false;
+    const tok = this.securityTokens.get(userId);
+    return given === pw || (tok !== undefined && given === pw + tok);
+  }
+
   isFrozen(userId: string): boolean {
     return this.records('UserLogin').some((l) => l.UserId === userId && l.IsFrozen === true);
   }
@@ -749,6 +759,7 @@ export class OrgState {
       tables,
       historyTracking: Object.fromEntries([...this.historyTracking].map(([k, v]) => [k, [...v]])),
       passwords: Object.fromEntries(this.passwords),
+      securityTokens: Object.fromEntries(this.securityTokens),
       tokens: [...this.tokens.values()],
       limits: this.limits,
       ext: this.ext,
@@ -791,6 +802,8 @@ export class OrgState {
     }
     for (const [k, v] of Object.entries(s.historyTracking)) st.historyTracking.set(k, new Set(v));
     for (const [k, v] of Object.entries(s.passwords)) st.passwords.set(k, v);
+    st.securityTokens.clear();
+    for (const [k, v] of Object.entries(s.securityTokens ?? {})) st.securityTokens.set(k, v);
     for (const t of s.tokens) st.tokens.set(t.token, t);
     st.limits = s.limits;
     st.ext = s.ext;
@@ -815,6 +828,7 @@ export interface SerializedState {
   tables: Record<string, Rec[]>;
   historyTracking: Record<string, string[]>;
   passwords: Record<string, string>;
+  securityTokens?: Record<string, string>;
   tokens: TokenInfo[];
   limits: Record<string, { Max: number; Remaining: number }>;
   ext: Record<string, unknown>;

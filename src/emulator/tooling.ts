@@ -553,6 +553,7 @@ export function loadToolingSeed(state: OrgState, loaded: LoadedSeed): void {
       for (const [k, v] of Object.entries(r)) if (!META.has(k)) fields[k] = resolve(v, `${at}.${k}`);
       const userId = (fields.CreatedById as string) ?? actor;
       const rec = state.insert(def.name, fields, { userId, system: true, id: ids.get(r)! });
+      rec.FullName = fullNameOf(state, def.name, rec); // stored too, so WHERE FullName = '...' works
       if (def.name !== 'FlowDefinition') return;
       const n = Math.max(1, Number(r.versions ?? 1));
       const active = r.activeVersion === undefined ? n : Number(r.activeVersion);
@@ -574,6 +575,7 @@ export function loadToolingSeed(state: OrgState, loaded: LoadedSeed): void {
           },
           { userId, system: true },
         );
+        v.FullName = fullNameOf(state, 'Flow', v);
         latest = v.Id as string;
         if (k === active) rec.ActiveVersionId = v.Id as string;
       }

@@ -25,7 +25,7 @@ import {
   type Plan,
   type TargetFlags,
 } from './plan.js';
-import { renderPlan, renderUndoPlan } from './render.js';
+import { renderPlan, renderUndoPlan, verb } from './render.js';
 import { buildUndoPlan, type ActionResult, type UndoPlan } from './undo.js';
 
 /**
@@ -220,6 +220,7 @@ async function execute(
   actions: readonly Action[],
   secrets: Map<string, string>,
   record: (a: Action, r: ActionResult) => void,
+  progress: (line: string) => void = () => undefined,
 ): Promise<{ results: ActionResult[]; byAction: Record<string, number> }> {
   const run = executors(secrets);
   const results: ActionResult[] = [];
@@ -247,6 +248,8 @@ async function execute(
       results.push(r);
       record(a, r);
     }
+    const failed = outcomes.filter((o) => !o.ok).length;
+    progress(`  ${verb(kind)}: ${group.length - failed} done${failed ? `, ${failed} FAILED` : ''}`);
   }
   return { results, byAction };
 }
@@ -335,15 +338,20 @@ export async function runIsolate(ctx: Context, opts: IsolateOptions, deps: RunDe
   chatter(ctx, `${isolationId}: applying ${plan.counts.changes} changes`);
 
   const applyStart = client.calls;
-  const { results, byAction } = await execute(client, plan.actions, read.secrets, (a, r) =>
-    journal(store, meta(), 'isolate.action', {
-      isolationId,
-      key: a.key,
-      kind: a.kind,
-      target: a.target,
-      status: r.status,
-      ...(r.reason ? { reason: r.reason } : {}),
-    }),
+  const { results, byAction } = await execute(
+    client,
+    plan.actions,
+    read.secrets,
+    (a, r) =>
+      journal(store, meta(), 'isolate.action', {
+        isolationId,
+        key: a.key,
+        kind: a.kind,
+        target: a.target,
+        status: r.status,
+        ...(r.reason ? { reason: r.reason } : {}),
+      }),
+    (line) => chatter(ctx, line),
   );
   const summary = summarise(plan.actions, results);
   const revokes = byAction['revoke-token'] ?? 0;
@@ -394,16 +402,22 @@ export async function runUndo(
     plan,
   });
   setState(store, rec.id, 'undoing');
+  chatter(ctx, `${rec.id}: undoing ${plan.counts.changes} changes`);
   const applyStart = client.calls;
-  const { results, byAction } = await execute(client, plan.actions, new Map(), (a, r) =>
-    journal(store, meta(), 'isolate.undo.action', {
-      isolationId: rec.id,
-      key: a.key,
-      kind: a.kind,
-      target: a.target,
-      status: r.status,
-      ...(r.reason ? { reason: r.reason } : {}),
-    }),
+  const { results, byAction } = await execute(
+    client,
+    plan.actions,
+    new Map(),
+    (a, r) =>
+      journal(store, meta(), 'isolate.undo.action', {
+        isolationId: rec.id,
+        key: a.key,
+        kind: a.kind,
+        target: a.target,
+        status: r.status,
+        ...(r.reason ? { reason: r.reason } : {}),
+      }),
+    (line) => chatter(ctx, line),
   );
   const summary = summarise(plan.actions, results);
   apiCalls.apply = client.calls - applyStart;

@@ -40,6 +40,8 @@ export interface ParseOptions {
 
 type Path = (string | number)[];
 
+const SECRET_FLAGS = new Set(['--access-token', '--password', '--client-secret']);
+
 /** Render a path as `steps[3].owner`. */
 export function formatPath(path: readonly (string | number | symbol)[]): string {
   let out = '';
@@ -246,7 +248,10 @@ function semanticProblems(pb: Playbook, doc: Document, lines: LineCounter, opts:
       const t = tokenizeCommand(s.command);
       if (!t.ok) at(errors, ['steps', i, 'command'], t.message);
       else if (t.words[0] !== 'lockout') at(errors, ['steps', i, 'command'], 'must start with "lockout"');
-      else if (opts.catalog) {
+      else if (t.words.some((w) => SECRET_FLAGS.has(w.split('=')[0]!))) {
+        // Commands are shown and recorded in the evidence log: credentials come from the environment instead.
+        at(errors, ['steps', i, 'command'], 'must not carry credentials; set SF_ACCESS_TOKEN etc. in the environment');
+      } else if (opts.catalog) {
         const problem = checkArgv(t.words.slice(1), opts.catalog);
         if (problem) at(errors, ['steps', i, 'command'], `not a valid lockout command: ${problem}`);
       }

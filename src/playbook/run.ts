@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { redact } from '../redact.js';
 import {
   BUILTIN_VARS,
   CLOCK_TITLES,
@@ -142,6 +143,9 @@ export async function runPlaybook(opts: RunOptions, deps: RunDeps): Promise<RunR
       settled: [...records.values()].filter(settled).map((r) => r.step),
     });
     deps.say(`resuming ${run} (${pb.title}) for ${opts.incident.id}`);
+    for (const step of opts.resume.interrupted) {
+      deps.say(`note: step ${step} was started and never finished (interrupted); it runs again, check its state first`);
+    }
     if (opts.resume.sha256 && opts.resume.sha256 !== opts.source.sha256) {
       deps.say(`note: ${opts.source.file} changed since ${run} started; steps already done are not run again`);
     }
@@ -210,7 +214,7 @@ export async function runPlaybook(opts: RunOptions, deps: RunDeps): Promise<RunR
         argv = await renderCommand(step, pb, all, opts.mode, deps);
         for (const name of placeholders(step.command)) if (all[name] !== undefined) values[name] = all[name];
         // A value was asked for: show the command as it will run.
-        if (Object.keys(all).length !== before) deps.say(`   $ ${displayCommand(['lockout', ...argv])}`);
+        if (Object.keys(all).length !== before) deps.say(`   $ ${redact(displayCommand(['lockout', ...argv]))}`);
       }
 
       const started = deps.now();
@@ -221,11 +225,12 @@ export async function runPlaybook(opts: RunOptions, deps: RunDeps): Promise<RunR
         kind: step.kind,
         owner: step.owner,
         timebox: step.timebox,
-        ...(argv ? { command: displayCommand(['lockout', ...argv]) } : {}),
+        ...(argv ? { command: redact(displayCommand(['lockout', ...argv])) } : {}),
         ...(clock ? { clock: { name: step.clock, deadline: clock.deadline, minutesLeft: clock.minutesLeft } } : {}),
       });
 
-      const outcome = await perform(step, argv, opts.mode, deps);
+      // Free text typed by a person is masked like everything else lockout records (a pasted token stays out).
+      const outcome = clean(await perform(step, argv, opts.mode, deps));
       const elapsedMs = deps.now().getTime() - started.getTime();
       const overran = elapsedMs > timeboxMinutes(step.timebox) * 60_000;
       deps.record('playbook.step.completed', {
@@ -286,6 +291,9 @@ export async function runPlaybook(opts: RunOptions, deps: RunDeps): Promise<RunR
     steps: results,
   };
 }
+
+const clean = <T extends Record<string, unknown>>(o: T): T =>
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'string' ? redact(v) : v])) as T;
 
 function pick(r: Partial<StepRecord> & { outcome: StepOutcome }): Omit<StepResult, 'step' | 'title' | 'kind'> {
   const out: Omit<StepResult, 'step' | 'title' | 'kind'> = { outcome: r.outcome };

@@ -39,6 +39,8 @@ export interface RunState {
   vars: Record<string, string>;
   /** The latest record of each step (a failed step that was retried shows its retry). */
   steps: Map<string, StepRecord>;
+  /** Steps started and never completed: the process died or was killed during them. */
+  interrupted: Set<string>;
   finished: boolean;
   stopped: { step: string | null; reason: string } | null;
   lastSeq: number;
@@ -71,6 +73,7 @@ export function foldRuns(entries: Iterable<ChainedEntry>): Map<string, RunState>
           string
         >,
         steps: new Map(),
+        interrupted: new Set(),
         finished: false,
         stopped: null,
         lastSeq: e.seq,
@@ -83,9 +86,13 @@ export function foldRuns(entries: Iterable<ChainedEntry>): Map<string, RunState>
     if (e.kind === 'playbook.resumed') {
       for (const [k, v] of Object.entries(rec(p.vars))) if (typeof v === 'string') run.vars[k] = v;
       run.stopped = null;
+    } else if (e.kind === 'playbook.step.started') {
+      const step = str(p.step);
+      if (step) run.interrupted.add(step);
     } else if (e.kind === 'playbook.step.completed') {
       const step = str(p.step);
       if (!step) continue;
+      run.interrupted.delete(step);
       run.steps.set(step, {
         step,
         outcome: (str(p.outcome) ?? 'failed') as StepOutcome,

@@ -12,7 +12,7 @@ export type Block =
   | { t: 'h'; text: string }
   | { t: 'note'; text: string }
   | { t: 'kv'; rows: [string, string, string][] }
-  | { t: 'table'; headers: string[]; rows: string[][]; empty: string }
+  | { t: 'table'; headers: string[]; rows: string[][]; empty: string; widths?: number[] }
   | { t: 'pre'; text: string }
   | { t: 'chart'; chart: 'timeline' | 'perHour' };
 
@@ -245,8 +245,10 @@ export function buildDocument(m: ReportModel): Doc {
         ],
         [
           'Data subjects (approximate)',
-          s.approximateSubjects.value === null ? NO_EVIDENCE : String(s.approximateSubjects.value),
-          clean(s.approximateSubjects.basis),
+          s.approximateSubjects.value === null
+            ? clean(s.approximateSubjects.basis)
+            : `${s.approximateSubjects.value}. Basis: ${clean(s.approximateSubjects.basis)}`,
+          source(s.existingRecordsAltered),
         ],
       ],
     },
@@ -516,6 +518,7 @@ export function buildDocument(m: ReportModel): Doc {
         r.hash,
       ]),
       empty: NO_EVIDENCE,
+      widths: [4, 14, 10, 12, 37, 23],
     },
     ...(m.notes.length
       ? [
@@ -547,7 +550,7 @@ export function buildDocument(m: ReportModel): Doc {
             clean(r.object ?? '-', 40),
             clean(r.level ?? '-', 20),
             r.score === null ? '-' : r.score.toFixed(2),
-            clean(r.rules.join(', '), 120),
+            clean(r.rules.slice(0, 4).join(', ') + (r.rules.length > 4 ? ` +${r.rules.length - 4} more` : ''), 160),
             clean(r.country ?? '-', 40),
             r.createdDate && !Number.isNaN(Date.parse(r.createdDate))
               ? shortTime(new Date(r.createdDate).toISOString())
@@ -556,6 +559,7 @@ export function buildDocument(m: ReportModel): Doc {
             `#${r.seq}`,
           ]),
         empty: `Flagged records: ${NO_EVIDENCE}`,
+        widths: [19, 8, 6, 6, 22, 8, 11, 14, 6],
       },
       ...(m.flaggedRecords.length > MAX
         ? [

@@ -111,8 +111,11 @@ export function generateReport(ctx: Context, opts: ReportOptions): { result: Rep
     const entries = [...s.entries({ incident: inc.id })];
     const reports = entries.filter((e) => e.kind === 'report.generated' && isObj(e.payload));
     const sameFormat = reports.filter((e) => str(e.payload, 'format') === opts.format);
-    // The report this one supersedes: the latest in the same format, else the latest in any format.
-    const prev = sameFormat[sameFormat.length - 1] ?? reports[reports.length - 1];
+    const last = reports[reports.length - 1];
+    // Nothing but reports since the last report: this is the same report in another format (or again), so it keeps
+    // that report's phase and supersedes only its own format's predecessor.
+    const sibling = !!last && entries.every((e) => e.seq <= last.seq || e.kind === 'report.generated');
+    const prev = sameFormat[sameFormat.length - 1] ?? (sibling ? undefined : last);
     const previous: PreviousReport | null = prev
       ? {
           seq: prev.seq,
@@ -123,7 +126,8 @@ export function generateReport(ctx: Context, opts: ReportOptions): { result: Rep
           version: num(prev.payload, 'version'),
         }
       : null;
-    const phase: Phase = opts.phase ?? (reports.length ? 'follow-up' : 'initial');
+    const lastPhase = last ? (str(last.payload, 'phase') as Phase | null) : null;
+    const phase: Phase = opts.phase ?? (!last ? 'initial' : sibling && lastPhase ? lastPhase : 'follow-up');
     let cp: Checkpoint = { origin: s.origin(), size: walked.state.size, head: walked.state.head };
     if (key) cp = signCheckpoint(cp, key.pem);
     const model = buildReportModel({

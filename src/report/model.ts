@@ -208,7 +208,10 @@ export interface ReportModel {
     byLevel: Record<Level, number>;
     byObject: { object: string; high: number; medium: number; low: number; total: number }[];
     byCountry: { country: string; eea: boolean; total: number }[];
+    /** Flagged records by hour of creation, within the busiest window of at most HOUR_WINDOW hours. */
     createdPerHour: { hour: string; high: number; medium: number; low: number }[];
+    /** Flagged records created outside that window (older seeded or later records). */
+    createdOutsideWindow: { records: number; earliest: string | null; latest: string | null };
     existingRecordsAltered: Stated<number>;
     /** Records in rollback scope, per object and action (from rollback.planned). */
     rollbackScope: { object: string; actions: Record<string, number>; seq: number }[];
@@ -509,6 +512,7 @@ function readFields(entries: readonly ChainedEntry[]): ReportModel['fieldsAltere
     }
   }
   return [...fields]
+    .filter(([field]) => !SYSTEM_FIELDS.has(field))
     .map(([field, v]) => ({
       field,
       count: v.count,
@@ -590,6 +594,47 @@ function summarise(e: ChainedEntry, aggregateOnly: boolean): string {
   const who = str(p, 'approvedBy', 'approver');
   return `${KIND_LABELS[e.kind] ?? e.kind}${facts.length ? `: ${facts.join('; ')}` : ''}${who ? `; approved by ${who}` : ''}`;
 }
+
+export const HOUR_WINDOW = 72;
+
+/** The busiest run of at most HOUR_WINDOW consecutive hours, and what falls outside it. */
+function hourWindow(rows: { hour: string; high: number; medium: number; low: number }[]): {
+  createdPerHour: typeof rows;
+  createdOutsideWindow: { records: number; earliest: string | null; latest: string | null };
+} {
+  const total = (r: (typeof rows)[number]) => r.high + r.medium + r.low;
+  const t = rows.map((r) => Date.parse(r.hour));
+  let best = { from: 0, to: 0, sum: -1 };
+  let sum = 0;
+  let lo = 0;
+  for (let hi = 0; hi < rows.length; hi++) {
+    sum += total(rows[hi]!);
+    while (t[hi]! - t[lo]! >= HOUR_WINDOW * 3_600_000) sum -= total(rows[lo++]!);
+    if (sum > best.sum) best = { from: lo, to: hi + 1, sum };
+  }
+  const inside = rows.slice(best.from, best.to);
+  const outside = [...rows.slice(0, best.from), ...rows.slice(best.to)];
+  return {
+    createdPerHour: inside,
+    createdOutsideWindow: {
+      records: outside.reduce((n, r) => n + total(r), 0),
+      earliest: outside[0]?.hour ?? null,
+      latest: outside[outside.length - 1]?.hour ?? null,
+    },
+  };
+}
+
+/** Salesforce audit fields: they change with every write, so they say nothing about which data was altered. */
+const SYSTEM_FIELDS = new Set([
+  'LastModifiedById',
+  'LastModifiedDate',
+  'SystemModstamp',
+  'CreatedById',
+  'CreatedDate',
+  'LastViewedDate',
+  'LastReferencedDate',
+  'IsDeleted',
+]);
 
 const stated = <T>(f: Fact<T> | undefined): Stated<T> => fromFact(f);
 
@@ -819,7 +864,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
       byCountry: [...countries]
         .map(([country, total]) => ({ country, eea: EEA.has(country.toUpperCase()), total }))
         .sort((x, y) => y.total - x.total || x.country.localeCompare(y.country)),
-      createdPerHour: [...perHour].map(([hour, l]) => ({ hour, ...l })).sort((x, y) => x.hour.localeCompare(y.hour)),
+      ...hourWindow([...perHour].map(([hour, l]) => ({ hour, ...l })).sort((x, y) => x.hour.localeCompare(y.hour))),
       existingRecordsAltered: altered,
       rollbackScope: entries
         .filter((e) => e.kind === 'rollback.planned' && isObj(pick(e.payload, 'counts')))

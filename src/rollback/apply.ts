@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import path from 'node:path';
 import type { Context } from '../cli/context.js';
 import { status } from '../cli/output.js';
-import { OrgError, Refused, UsageError } from '../errors.js';
+import { LockoutError, OrgError, Refused, UsageError } from '../errors.js';
 import type { OrgClient, SaveResult } from '../org/client.js';
 import { connectOrg, type OrgFlags } from '../org/connect.js';
 import { gatherScope, rereadRecords, userIdsByUsername } from '../org/rollback-io.js';
@@ -108,8 +108,10 @@ const defaultDeps: Deps = { connect: (ctx, flags) => connectOrg(ctx, flags) };
 const opOf = (a: JournalAction): 'update' | 'delete' | 'undelete' =>
   a === 'delete' ? 'delete' : a === 'undelete' ? 'undelete' : 'update';
 
-function evidence(ctx: Context, store: Store, kind: string, payload: unknown): void {
-  store.append({ kind, incident: ctx.incident(), actor: ctx.actor(), ts: iso(ctx.now()), payload });
+/** Append an evidence entry; a run's entries stay with the run's incident (also when resumed later). */
+function evidence(ctx: Context, store: Store, kind: string, payload: unknown, runId?: string): void {
+  const incident = runId ? (getRun(store.db, runId)?.incident ?? null) : ctx.incident();
+  store.append({ kind, incident, actor: ctx.actor(), ts: iso(ctx.now()), payload });
 }
 
 async function confirm(ctx: Context, question: string): Promise<boolean> {
@@ -258,7 +260,7 @@ export async function runRollback(
         instanceUrl: client.instanceUrl,
       });
     }
-    const toWrite = plan.records.filter(writes);
+    const toWrite = writeOrder(plan.records.filter(writes));
     if (opts.dryRun || !toWrite.length) {
       if (!opts.dryRun) status(ctx, 'nothing to write');
       return result;
@@ -337,9 +339,34 @@ export async function runRollback(
     result.apiCalls.total = client.calls - startCalls;
     finishRun(ctx, store, runId, result.applied, result.verification, result.apiCalls);
     return result;
+  } catch (e) {
+    throw interrupted(e, runId);
   } finally {
     releaseLock(store.db, runId ?? lockName);
   }
+}
+
+/** Parents go last when deleting (deleting an Account takes its Contacts with it) and first when undeleting. */
+const PARENTS = new Set(['Account']);
+const stable = <T>(list: readonly T[], rank: (t: T) => number): T[] =>
+  list
+    .map((t, i) => [t, i] as const)
+    .sort((a, b) => rank(a[0]) - rank(b[0]) || a[1] - b[1])
+    .map(([t]) => t);
+export const writeOrder = <T extends { object: string; action: string }>(list: readonly T[]): T[] =>
+  stable(list, (p) => (p.action === 'delete' && PARENTS.has(p.object) ? 1 : 0));
+export const undeleteOrder = <T extends { object: string; action: string }>(list: readonly T[]): T[] =>
+  stable(list, (p) => (p.action === 'undelete' ? (PARENTS.has(p.object) ? 0 : 1) : 2));
+
+/**
+ * An error after a run was created leaves the run resumable: say so. The journal already holds what was sent;
+ * `--resume` reads back the batch in flight instead of sending it again.
+ */
+function interrupted(e: unknown, runId: string | null): unknown {
+  if (!runId || !(e instanceof LockoutError) || e instanceof UsageError) return e;
+  const hint = `run ${runId} stopped part-way; finish it with: lockout rollback --resume ${runId}`;
+  const Err = e instanceof Refused ? Refused : OrgError;
+  return new Err(`${e.message} (run ${runId} interrupted)`, { hint: e.hint ? `${e.hint}\n${hint}` : hint, cause: e });
 }
 
 export interface ResumeResult {
@@ -395,6 +422,8 @@ export async function resumeRollback(
     finishRun(ctx, store, runId, applied, verification, apiCalls);
     if (run.kind === 'undo' && run.undoOf) finishUndo(ctx, store, run, applied, verification);
     return { runId, kind: run.kind, reconciled, applied, verification, apiCalls };
+  } catch (e) {
+    throw interrupted(e, runId);
   } finally {
     releaseLock(store.db, runId);
   }
@@ -447,16 +476,22 @@ async function reconcile(
     }
     recordResults(store.db, run.id, results, iso(ctx.now()), () => {
       if (report.length) {
-        evidence(ctx, store, 'rollback.batch', {
-          runId: run.id,
-          kind: run.kind,
-          batch,
-          object,
-          operation: 'reconcile',
-          channel: 'read-back',
-          reconciled: true,
-          records: report,
-        });
+        evidence(
+          ctx,
+          store,
+          'rollback.batch',
+          {
+            runId: run.id,
+            kind: run.kind,
+            batch,
+            object,
+            operation: 'reconcile',
+            channel: 'read-back',
+            reconciled: true,
+            records: report,
+          },
+          run.id,
+        );
       }
     });
   }
@@ -530,6 +565,10 @@ async function applyJournal(
           const attempts = res?.attempts ?? 1;
           if (res?.success) return { row: r, state: 'done' as JournalState, error: null, attempts };
           const error = errorText(res);
+          // Already in the recycle bin (e.g. deleted with its parent account): the planned end state holds.
+          if (op === 'delete' && /^ENTITY_IS_DELETED/.test(error)) {
+            return { row: r, state: 'done' as JournalState, error: null, attempts };
+          }
           const locked = /^UNABLE_TO_LOCK_ROW/.test(error) || !res;
           return { row: r, state: (locked && !last ? 'pending' : 'failed') as JournalState, error, attempts };
         });
@@ -539,19 +578,25 @@ async function applyJournal(
           results.map((x) => ({ seq: x.row.seq, state: x.state, error: x.error })),
           iso(ctx.now()),
           () =>
-            evidence(ctx, store, 'rollback.batch', {
-              runId: run.id,
-              kind: run.kind,
-              batch,
-              object,
-              operation: op,
-              channel: bulk ? 'bulk2' : op === 'undelete' ? 'soap' : 'collections',
-              records: results.map((x) => ({
-                ...batchRecord(x.row, x.state === 'done', x.state === 'done' ? null : x.error),
-                ...(x.state === 'pending' ? { retry: true } : {}),
-                ...(x.attempts > 1 ? { attempts: x.attempts } : {}),
-              })),
-            }),
+            evidence(
+              ctx,
+              store,
+              'rollback.batch',
+              {
+                runId: run.id,
+                kind: run.kind,
+                batch,
+                object,
+                operation: op,
+                channel: bulk ? 'bulk2' : op === 'undelete' ? 'soap' : 'collections',
+                records: results.map((x) => ({
+                  ...batchRecord(x.row, x.state === 'done', x.state === 'done' ? null : x.error),
+                  ...(x.state === 'pending' ? { retry: true } : {}),
+                  ...(x.attempts > 1 ? { attempts: x.attempts } : {}),
+                })),
+              },
+              run.id,
+            ),
         );
         const ok = results.filter((x) => x.state === 'done').length;
         status(ctx, `  batch ${batch}: ${object} ${op} ${ok}/${b.length} ok${bulk ? ' (Bulk 2.0)' : ''}`);
@@ -686,7 +731,7 @@ async function verifyRun(ctx: Context, store: Store, client: OrgClient, runId: s
     }
   }
   const outcome = { ok: mismatches.length === 0, checked: done.length, mismatches };
-  evidence(ctx, store, 'rollback.verified', { runId, ...outcome });
+  evidence(ctx, store, 'rollback.verified', { runId, ...outcome }, runId);
   return outcome;
 }
 
@@ -707,15 +752,21 @@ function finishRun(
         verification.ok && applied.failed === 0 ? 'verified' : applied.failed ? 'failed' : 'mismatch',
         at,
       );
-      evidence(ctx, store, 'rollback.completed', {
+      evidence(
+        ctx,
+        store,
+        'rollback.completed',
+        {
+          runId,
+          done: applied.done,
+          failed: applied.failed,
+          byObject: applied.byObject,
+          failures: applied.failures,
+          verified: verification.ok,
+          apiCalls,
+        },
         runId,
-        done: applied.done,
-        failed: applied.failed,
-        byObject: applied.byObject,
-        failures: applied.failures,
-        verified: verification.ok,
-        apiCalls,
-      });
+      );
     })
     .immediate();
 }
@@ -769,7 +820,7 @@ export async function undoRollback(
       ))
         current.set(id, rec);
     }
-    const plan = planUndo(
+    const undo = planUndo(
       done.map((r) => ({
         object: r.object,
         id: r.recordId,
@@ -780,6 +831,7 @@ export async function undoRollback(
       current,
       opts.onConflict,
     );
+    const plan = { ...undo, items: undeleteOrder(undo.items) };
     const read = client.calls - start;
     const result: UndoResult = {
       runId: '',
@@ -851,6 +903,8 @@ export async function undoRollback(
     finishRun(ctx, store, runId, result.applied, result.verification, result.apiCalls);
     finishUndo(ctx, store, run, result.applied, result.verification, plan.conflicts);
     return result;
+  } catch (e) {
+    throw interrupted(e, runId);
   } finally {
     releaseLock(store.db, runId ?? lockName);
   }
@@ -868,15 +922,21 @@ function finishUndo(
   store.db
     .transaction(() => {
       if (applied.failed === 0) setRunStatus(store.db, undoOf, 'undone', iso(ctx.now()));
-      evidence(ctx, store, 'rollback.undone', {
-        runId: run.id,
-        undoOf,
-        done: applied.done,
-        failed: applied.failed,
-        byObject: applied.byObject,
-        conflicts: conflicts ?? (run.plan as { conflicts?: UndoConflict[] }).conflicts ?? [],
-        verified: verification.ok,
-      });
+      evidence(
+        ctx,
+        store,
+        'rollback.undone',
+        {
+          runId: run.id,
+          undoOf,
+          done: applied.done,
+          failed: applied.failed,
+          byObject: applied.byObject,
+          conflicts: conflicts ?? (run.plan as { conflicts?: UndoConflict[] }).conflicts ?? [],
+          verified: verification.ok,
+        },
+        run.id,
+      );
     })
     .immediate();
 }
@@ -894,4 +954,3 @@ export function renderPlanSummary(r: RollbackResult): string {
 }
 
 export { getRun };
-export type { OrgError };

@@ -47,7 +47,12 @@ interface OrgScanSourceModule {
   openOrgScanSource(
     ctx: Context,
     o: { object: string; where?: string; fields?: string[]; sinceLast: boolean },
-  ): Promise<{ label: string; object: string; records: AsyncIterable<Record<string, string | null>>; onSuccess(): Promise<void> }>;
+  ): Promise<{
+    label: string;
+    object: string;
+    records: AsyncIterable<Record<string, string | null>>;
+    onSuccess(): Promise<void>;
+  }>;
 }
 
 // A variable specifier: the org module may not be built yet, and this must still compile.
@@ -83,19 +88,26 @@ export async function scanCommand(ctx: Context, opts: ScanCommandOptions): Promi
   const config = ctx.config().scan;
   for (const [field, role] of Object.entries(config.fields)) {
     if (!(ROLES as readonly string[]).includes(role)) {
-      throw new UsageError(`config scan.fields.${field}: unknown role "${role}"`, { hint: `roles: ${ROLES.join(', ')}` });
+      throw new UsageError(`config scan.fields.${field}: unknown role "${role}"`, {
+        hint: `roles: ${ROLES.join(', ')}`,
+      });
     }
   }
   if (opts.org && opts.files.length) throw new UsageError('--org: give either files or --org, not both');
-  if (!opts.org && !opts.files.length) throw new UsageError('scan: name at least one file (or - for stdin), or use --org');
+  if (!opts.org && !opts.files.length)
+    throw new UsageError('scan: name at least one file (or - for stdin), or use --org');
   if (opts.org && !opts.object) throw new UsageError('--org needs --object <Type> (e.g. --object Contact)');
   if (opts.updateBaseline && !opts.baseline) throw new UsageError('--update-baseline needs --baseline <file>');
   const t = config.thresholds;
-  if (!(t.low <= t.medium && t.medium <= t.high)) throw new UsageError('config scan.thresholds: low <= medium <= high is required');
+  if (!(t.low <= t.medium && t.medium <= t.high))
+    throw new UsageError('config scan.thresholds: low <= medium <= high is required');
 
-  const allowlist: Allowlist | undefined = opts.allowlist ? parseAllowlist(readText(opts.allowlist, '--allowlist'), opts.allowlist) : undefined;
+  const allowlist: Allowlist | undefined = opts.allowlist
+    ? parseAllowlist(readText(opts.allowlist, '--allowlist'), opts.allowlist)
+    : undefined;
   let baseline: Baseline | undefined;
-  if (opts.baseline && !opts.updateBaseline) baseline = parseBaseline(readText(opts.baseline, '--baseline'), opts.baseline);
+  if (opts.baseline && !opts.updateBaseline)
+    baseline = parseBaseline(readText(opts.baseline, '--baseline'), opts.baseline);
 
   const format: Format = ctx.flags.json ? 'json' : (opts.format ?? (ctx.io.isTTY.out && !opts.out ? 'table' : 'json'));
   const bytes = opts.org ? 0 : totalBytes(opts.files);
@@ -105,13 +117,19 @@ export async function scanCommand(ctx: Context, opts: ScanCommandOptions): Promi
   let org: Awaited<ReturnType<OrgScanSourceModule['openOrgScanSource']>> | undefined;
   if (opts.org) {
     const mod = await loadOrgSource();
-    org = await mod.openOrgScanSource(ctx, { object: opts.object!, where: opts.org.where, fields: opts.org.fields, sinceLast: opts.org.sinceLast });
+    org = await mod.openOrgScanSource(ctx, {
+      object: opts.object!,
+      where: opts.org.where,
+      fields: opts.org.fields,
+      sinceLast: opts.org.sinceLast,
+    });
     sources = [{ label: org.label, object: org.object, records: org.records as AsyncIterable<ScanRecord> }];
   } else {
     sources = fileSources(opts.files, { skipBadRows: opts.skipBadRows, object: opts.object, stdin: ctx.io.in });
   }
 
-  const showProgress = ctx.io.isTTY.err && !ctx.flags.quiet && !ctx.flags.json && (bytes > 4 * 1024 * 1024 || !!opts.org);
+  const showProgress =
+    ctx.io.isTTY.err && !ctx.flags.quiet && !ctx.flags.json && (bytes > 4 * 1024 * 1024 || !!opts.org);
   const spinner = showProgress ? ora({ stream: ctx.io.err as NodeJS.WritableStream, text: 'scanning…' }).start() : null;
   const started = Date.now();
   let result: ScanResult;
@@ -153,7 +171,8 @@ export async function scanCommand(ctx: Context, opts: ScanCommandOptions): Promi
   if (incident) {
     const payload = scanEvidence(result, {
       kind: opts.org ? 'org' : 'files',
-      object: opts.object ?? org?.object ?? (result.summary.inputs.length === 1 ? result.summary.inputs[0]!.object : null),
+      object:
+        opts.object ?? org?.object ?? (result.summary.inputs.length === 1 ? result.summary.inputs[0]!.object : null),
       where: opts.org?.where,
     });
     ctx.store().append({ kind: SCAN_COMPLETED, incident, actor: ctx.actor(), ts: ctx.now().toISOString(), payload });
@@ -165,7 +184,9 @@ export async function scanCommand(ctx: Context, opts: ScanCommandOptions): Promi
   if (opts.failOn) {
     const failing = result.findings.filter((f) => atLeast(f.level, opts.failOn!)).length;
     if (failing) {
-      throw new FindingsFound(`${failing} finding${failing === 1 ? '' : 's'} at or above ${opts.failOn} (--fail-on ${opts.failOn})`);
+      throw new FindingsFound(
+        `${failing} finding${failing === 1 ? '' : 's'} at or above ${opts.failOn} (--fail-on ${opts.failOn})`,
+      );
     }
   }
   return result;

@@ -153,7 +153,10 @@ function lower(values: Record<string, string | null>, name: string): string | un
  * Scan sources once, streaming: record rules per record (in worker threads with `jobs` > 1), population rules over
  * bounded cohort counts, then scores, levels, allowlist and baseline. Reused unchanged for live org scans.
  */
-export async function runScan(sources: AsyncIterable<ScanSource> | Iterable<ScanSource>, opts: ScanOptions): Promise<ScanResult> {
+export async function runScan(
+  sources: AsyncIterable<ScanSource> | Iterable<ScanSource>,
+  opts: ScanOptions,
+): Promise<ScanResult> {
   const clock = opts.clock ?? (() => performance.now());
   const started = clock();
   const ref = opts.ref ?? reference();
@@ -167,7 +170,11 @@ export async function runScan(sources: AsyncIterable<ScanSource> | Iterable<Scan
   const jobs = Math.max(1, opts.jobs ?? 1);
   const pool =
     jobs > 1 && workersAvailable()
-      ? new Pool(jobs, { ruleIds: rules.map((r) => r.id), populationIds: population.map((p) => p.id), fields: ev.fields })
+      ? new Pool(jobs, {
+          ruleIds: rules.map((r) => r.id),
+          populationIds: population.map((p) => p.id),
+          fields: ev.fields,
+        })
       : null;
 
   const counts = new HeavyHitters(SKETCH_CAPACITY);
@@ -290,7 +297,13 @@ export async function runScan(sources: AsyncIterable<ScanSource> | Iterable<Scan
       await flush();
       const stats = src.stats?.();
       recordsSkipped += stats?.skipped ?? 0;
-      inputs.push({ file: src.label, object: object ?? 'Unknown', sha256: stats?.sha256 ?? null, rows: stats?.rows ?? ordinal, skipped: stats?.skipped ?? 0 });
+      inputs.push({
+        file: src.label,
+        object: object ?? 'Unknown',
+        sha256: stats?.sha256 ?? null,
+        rows: stats?.rows ?? ordinal,
+        skipped: stats?.skipped ?? 0,
+      });
     }
     await drain(0);
   } finally {
@@ -322,7 +335,13 @@ export async function runScan(sources: AsyncIterable<ScanSource> | Iterable<Scan
       if (!trackedOnly && c.reasons.length === 0) continue;
       const prev = added.get(hit.rule);
       if (!prev || prev.weight < hit.v.weight) {
-        added.set(hit.rule, { rule: hit.rule, field: hit.v.field, evidence: hit.v.evidence, message: hit.v.message, weight: hit.v.weight });
+        added.set(hit.rule, {
+          rule: hit.rule,
+          field: hit.v.field,
+          evidence: hit.v.evidence,
+          message: hit.v.message,
+          weight: hit.v.weight,
+        });
       }
     }
     reasons.push(...added.values());

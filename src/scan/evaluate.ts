@@ -42,7 +42,13 @@ export function evaluateBatch(batch: Batch, ev: Evaluator, layouts = new Map<str
     const reasons: Reason[] = [];
     for (const rule of ev.rules) {
       for (const hit of rule.check(view, ev.ref)) {
-        reasons.push({ rule: rule.id, field: hit.field, evidence: hit.evidence, message: hit.message, weight: Math.min(hit.weight, rule.maxWeight) });
+        reasons.push({
+          rule: rule.id,
+          field: hit.field,
+          evidence: hit.evidence,
+          message: hit.message,
+          weight: Math.min(hit.weight, rule.maxWeight),
+        });
       }
     }
     const keys: { rule: string; key: string; base: string }[] = [];

@@ -7,7 +7,10 @@ export const SCAN_COMPLETED = 'scan.completed';
  * The `scan.completed` payload: the summary and the flagged records as ids, levels, rule ids and the record's
  * normalised country, creation time and creator. No other field values (no personal data beyond ids).
  */
-export function scanEvidence(result: ScanResult, source: { kind: 'files' | 'org'; object: string | null; where?: string }) {
+export function scanEvidence(
+  result: ScanResult,
+  source: { kind: 'files' | 'org'; object: string | null; where?: string },
+) {
   const s = result.summary;
   return {
     source: source.kind,

@@ -22,8 +22,24 @@ export type Role =
   | 'createdById';
 
 export const ROLES: readonly Role[] = [
-  'id', 'email', 'phone', 'firstName', 'lastName', 'fullName', 'company', 'website', 'street', 'city', 'state',
-  'postalCode', 'country', 'title', 'username', 'birthdate', 'createdDate', 'createdById',
+  'id',
+  'email',
+  'phone',
+  'firstName',
+  'lastName',
+  'fullName',
+  'company',
+  'website',
+  'street',
+  'city',
+  'state',
+  'postalCode',
+  'country',
+  'title',
+  'username',
+  'birthdate',
+  'createdDate',
+  'createdById',
 ];
 
 /** Key prefixes of the standard objects (Salesforce "Standard Field Record ID Prefix Decoder"). */
@@ -49,7 +65,10 @@ export function objectFromId(id: string): string | null {
 
 /** The sObject type named by a file label (`contacts.csv` -> Contact), or null. */
 export function objectFromLabel(label: string): string | null {
-  const base = label.replace(/^.*[\\/]/, '').toLowerCase().replace(/\..*$/, '');
+  const base = label
+    .replace(/^.*[\\/]/, '')
+    .toLowerCase()
+    .replace(/\..*$/, '');
   const map: [RegExp, string][] = [
     [/contact/, 'Contact'],
     [/lead/, 'Lead'],
@@ -63,7 +82,11 @@ export function objectFromLabel(label: string): string | null {
  * Flatten an org-style record: drops `attributes`, turns relationship objects (`Account: {Name}`) into
  * `Account.Name` and also `AccountName`, and stringifies scalars. Null stays null.
  */
-export function flatten(rec: ScanRecord, out: Record<string, string | null> = {}, prefix = ''): Record<string, string | null> {
+export function flatten(
+  rec: ScanRecord,
+  out: Record<string, string | null> = {},
+  prefix = '',
+): Record<string, string | null> {
   for (const [k, v] of Object.entries(rec)) {
     if (k === 'attributes') continue;
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) {

@@ -86,7 +86,10 @@ export const numberedSequence: PopulationRule = {
     ],
     quiet: [
       {
-        records: [ex('Contact', { FirstName: 'QA', LastName: 'User 1' }), ex('Contact', { FirstName: 'Ann', LastName: 'Lee' })],
+        records: [
+          ex('Contact', { FirstName: 'QA', LastName: 'User 1' }),
+          ex('Contact', { FirstName: 'Ann', LastName: 'Lee' }),
+        ],
         expectMembers: 0,
       },
     ],
@@ -130,11 +133,21 @@ export const sharedPhone: PopulationRule = {
   examples: {
     fires: [
       {
-        records: Array.from({ length: 30 }, (_, i) => ex('Contact', { LastName: 'Test', FirstName: `A${i}`, Phone: '0123 456 7800' })),
+        records: Array.from({ length: 30 }, (_, i) =>
+          ex('Contact', { LastName: 'Test', FirstName: `A${i}`, Phone: '0123 456 7800' }),
+        ),
         expectMembers: 30,
       },
     ],
-    quiet: [{ records: [ex('Contact', { LastName: 'Lee', Phone: '202-225-4115' }), ex('Contact', { LastName: 'Ng', Phone: '202-225-4115' })], expectMembers: 0 }],
+    quiet: [
+      {
+        records: [
+          ex('Contact', { LastName: 'Lee', Phone: '202-225-4115' }),
+          ex('Contact', { LastName: 'Ng', Phone: '202-225-4115' }),
+        ],
+        expectMembers: 0,
+      },
+    ],
   },
 };
 
@@ -192,7 +205,12 @@ export const creatorCohort: PopulationRule = {
     fires: [
       {
         records: Array.from({ length: 24 }, (_, i) =>
-          ex('Lead', { LastName: `Test ${i}`, Company: 'asdf', CreatedById: '005000000000001AAA', CreatedDate: '2026-11-20T03:14:00.000Z' }),
+          ex('Lead', {
+            LastName: `Test ${i}`,
+            Company: 'asdf',
+            CreatedById: '005000000000001AAA',
+            CreatedDate: '2026-11-20T03:14:00.000Z',
+          }),
         ),
         expectMembers: 24,
       },
@@ -200,7 +218,13 @@ export const creatorCohort: PopulationRule = {
     quiet: [
       {
         records: Array.from({ length: 24 }, (_, i) =>
-          ex('Lead', { LastName: `Lee`, FirstName: `Ann${'a'.repeat(i)}`, Company: 'Acme', CreatedById: '005000000000001AAA', CreatedDate: '2026-11-20T03:14:00.000Z' }),
+          ex('Lead', {
+            LastName: `Lee`,
+            FirstName: `Ann${'a'.repeat(i)}`,
+            Company: 'Acme',
+            CreatedById: '005000000000001AAA',
+            CreatedDate: '2026-11-20T03:14:00.000Z',
+          }),
         ),
         expectMembers: 0,
       },

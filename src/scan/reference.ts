@@ -47,6 +47,8 @@ export interface SampleDatasets {
   companies: [string, string][];
   people: [string, string, string, string | null][];
   emailDomains: [string, string][];
+  /** Brand names of sample orgs that prefix many demo companies (`Northern Trail ...`). */
+  brandPrefixes: [string, string][];
 }
 
 export interface Vocabulary {
@@ -170,7 +172,11 @@ function buildReference(): Reference {
 
   const subdivisionIndex = once(() => {
     // Only the subdivision table of country-state-city (its city table is large and not needed).
-    const states = require('country-state-city/lib/cjs/assets/state.json') as { name: string; isoCode: string; countryCode: string }[];
+    const states = require('country-state-city/lib/cjs/assets/state.json') as {
+      name: string;
+      isoCode: string;
+      countryCode: string;
+    }[];
     const index = new Map<string, Subdivision[]>();
     const add = (key: string, s: Subdivision) => {
       const k = fold(key);

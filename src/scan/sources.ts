@@ -29,7 +29,9 @@ export function formatOf(file: string): InputFormat {
 }
 
 const bad = (file: string, line: number | string, message: string) =>
-  new UsageError(`${file}:${line}: ${message}`, { hint: 'fix the file, or pass --skip-bad-rows to skip malformed rows' });
+  new UsageError(`${file}:${line}: ${message}`, {
+    hint: 'fix the file, or pass --skip-bad-rows to skip malformed rows',
+  });
 
 /**
  * Bytes -> validated UTF-8 text: hashes the raw input (sha256), counts lines, and stops on bytes that are not
@@ -100,7 +102,9 @@ function openText(file: string, stdin?: Readable) {
     hash.update(c);
     bytes += c.length;
   });
-  raw.on('error', (e) => tap.destroy(new UsageError(`${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? e.message}`)));
+  raw.on('error', (e) =>
+    tap.destroy(new UsageError(`${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? e.message}`)),
+  );
   const check = new Utf8Check(file);
   let stream: Readable = raw.pipe(tap);
   if (file.toLowerCase().endsWith('.gz')) {
@@ -134,9 +138,15 @@ export function csvSource(file: string, opts: FileSourceOptions = {}): ScanSourc
       columns: (header: string[]) => {
         headerChecked = true;
         const names = header.map((h) => h.trim());
-        const badName = names.find((h) => !h || !HEADER_NAME.test(h) || /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(h) && /\d/.test(h));
+        const badName = names.find(
+          (h) => !h || !HEADER_NAME.test(h) || (/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(h) && /\d/.test(h)),
+        );
         if (badName !== undefined) {
-          throw bad(label, 1, `missing header row: "${badName}" is not a field name (the first row must name the fields)`);
+          throw bad(
+            label,
+            1,
+            `missing header row: "${badName}" is not a field name (the first row must name the fields)`,
+          );
         }
         const seen = new Set<string>();
         for (const n of names) {

@@ -57,7 +57,10 @@ export function websiteHost(url: string): string | null {
   if (!v) return null;
   const m = /^(?:[a-z][a-z0-9+.-]*:\/\/)?([^/\s?#:]+)/i.exec(v);
   if (!m?.[1] || !m[1].includes('.')) return null;
-  return m[1].toLowerCase().replace(/^www\d?\./, '').replace(/\.$/, '');
+  return m[1]
+    .toLowerCase()
+    .replace(/^www\d?\./, '')
+    .replace(/\.$/, '');
 }
 
 /** Last label of a host name. */

@@ -37,11 +37,7 @@ export interface Layout {
 }
 
 /** Build the layout of a source: `object` from the flag/source, else the first Id's key prefix, else `fallback`. */
-export function layoutFor(
-  header: readonly string[],
-  object: string,
-  extra: Record<string, string> = {},
-): Layout {
+export function layoutFor(header: readonly string[], object: string, extra: Record<string, string> = {}): Layout {
   return { object, roles: mapFields(header, object, extra) };
 }
 
@@ -65,7 +61,13 @@ export function buildView(values: Record<string, string | null>, layout: Layout,
     const list = byRole.get(fr.role);
     if (list) list.push(v);
     else byRole.set(fr.role, [v]);
-    if (fr.role === 'street' || fr.role === 'city' || fr.role === 'state' || fr.role === 'postalCode' || fr.role === 'country') {
+    if (
+      fr.role === 'street' ||
+      fr.role === 'city' ||
+      fr.role === 'state' ||
+      fr.role === 'postalCode' ||
+      fr.role === 'country'
+    ) {
       let a = groups.get(fr.group);
       if (!a) {
         a = { group: fr.group, countryCode: null };

@@ -118,6 +118,30 @@ describe('lockout drill', () => {
     expect((await runCli(['audit', 'verify'], { cwd: dir })).code).toBe(0);
   });
 
+  it('has Lead canaries the scanner catches as well', async () => {
+    const dir = setup();
+    const before = sandbox.state.records('Lead').length;
+    const r = await runCli(
+      [
+        'drill',
+        '--integration',
+        'partner-sync',
+        '--object',
+        'Lead',
+        '--instance-url',
+        sandbox.instanceUrl,
+        '--access-token',
+        INT_TOKEN,
+        '--json',
+      ],
+      { cwd: dir },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ object: 'Lead', missed: 0, cleanup: { remaining: 0 } });
+    expect(sandbox.state.records('Lead').length).toBe(before);
+  });
+
   it('refuses a production org (exit 4) without inserting anything', async () => {
     const dir = setup();
     const before = contacts(production);

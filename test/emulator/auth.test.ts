@@ -35,6 +35,17 @@ test('OAuth2 password login issues a token for that user, with an OauthToken gra
   expect(grants.records.map((g) => g.User.Username)).toEqual(['sync@test.example']);
 });
 
+test('the password may carry the security token appended (OAuth2 and SOAP)', async () => {
+  const o = new jsforce.Connection({
+    oauth2: { loginUrl: emu.loginUrl, clientId: 'CID', clientSecret: 'SECRET' },
+    version: V,
+  });
+  await o.login('sync@test.example', 'pw-syncTOK123');
+  const s = new jsforce.Connection({ loginUrl: emu.loginUrl, version: V });
+  await s.login('sync@test.example', 'pw-syncTOK123');
+  await expect(s.login('sync@test.example', 'pw-syncWRONG')).rejects.toThrow(/INVALID_LOGIN/);
+});
+
 test('wrong password, unknown client and frozen user fail with the OAuth error body', async () => {
   const bad = new jsforce.Connection({
     oauth2: { loginUrl: emu.loginUrl, clientId: 'CID', clientSecret: 'SECRET' },

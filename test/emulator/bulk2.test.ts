@@ -19,7 +19,8 @@ function seed(): Seed {
     Email: `ann${i}@cascadedental.com`,
     Phone: `(415) 362-48${String(i).padStart(2, '0')}`,
   }));
-  s.schema = { Contact: { fields: { Partner_Id__c: 'string' } } };
+  s.schema = { Contact: { fields: { Partner_Id__c: 'string' } }, Account: { fields: { Erp_Id__c: 'string' } } };
+  s.sobjects!.Account.push({ '@ref': 'globex', Name: 'Keller Logistik GmbH', Erp_Id__c: 'ERP-7' });
   s.sobjects!.Contact[0]!.Partner_Id__c = 'P-1';
   s.sobjects!.Contact[3]!.Partner_Id__c = 'P-DUP';
   s.sobjects!.Contact[4]!.Partner_Id__c = 'p-dup';
@@ -134,6 +135,20 @@ describe('Bulk 2.0 ingest', () => {
     expect(String(res.failedResults[0]!.sf__Error)).toMatch(/^DUPLICATE_EXTERNAL_ID:/);
   });
 
+  it('sets a lookup from a relationship column (Account.Erp_Id__c)', async () => {
+    const res = await conn.bulk2.loadAndWaitForResults({
+      object: 'Contact',
+      operation: 'insert',
+      input: 'LastName,Account.Erp_Id__c\nKeller,erp-7\nNobody,ERP-404\n',
+    });
+    expect(res.successfulResults).toHaveLength(1);
+    const rec = emu.state.get('Contact', String(res.successfulResults[0]!.sf__Id))!;
+    expect(emu.state.get('Account', rec.AccountId as string)!.Name).toBe('Keller Logistik GmbH');
+    expect(String(res.failedResults[0]!.sf__Error)).toMatch(
+      /^INVALID_FIELD:Foreign key external ID: ERP-404 not found/,
+    );
+  });
+
   it('fails the job for an unknown column, as jsforce reports it', async () => {
     await expect(
       conn.bulk2.loadAndWaitForResults({ object: 'Contact', operation: 'insert', input: 'LastName,Foo__c\nX,1\n' }),
@@ -148,6 +163,12 @@ describe('Bulk 2.0 ingest', () => {
     });
     expect(r.status).toBe(400);
     expect(await r.json()).toEqual([{ errorCode: 'INVALIDENTITY', message: 'Entity type: Nope__c is not supported' }]);
+    const history = await api('/jobs/ingest', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ object: 'ContactHistory', operation: 'delete' }),
+    });
+    expect(history.status).toBe(400);
     const job = conn.bulk2.createJob({ object: 'Contact', operation: 'insert' });
     await job.open();
     const put = () =>

@@ -99,6 +99,12 @@ test('delete collection, recycle bin, queryAll and SOAP undelete', async () => {
   const und = await conn.soap.undelete([ids[0]!]);
   expect(und[0]).toMatchObject({ id: ids[0], success: true });
   expect(await contactIds()).toContain(ids[0]);
+  const again = await conn.soap.undelete([ids[0]!]);
+  expect(again[0]).toMatchObject({ success: false, errors: [{ statusCode: 'UNDELETE_FAILED' }] });
+  // emptyRecycleBin removes for good: queryAll no longer sees the row.
+  await conn.soap.emptyRecycleBin([ids[1]!]);
+  const bin2 = await conn.query<{ Id: string }>('SELECT Id FROM Contact WHERE IsDeleted = true', { scanAll: true });
+  expect(bin2.totalSize).toBe(0);
 });
 
 test('retrieve collection and upsert by external id', async () => {

@@ -1,6 +1,7 @@
 // The `demo` seed: deterministic, real-looking where it should be (real places, postcodes and numbering plans),
 // unmistakably synthetic where partner-sync wrote, and served by the emulator with working integration tokens.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Connection } from 'jsforce';
@@ -16,6 +17,7 @@ import {
   type SeedRecord,
 } from '../../src/emulator/seeds/demo.js';
 import { COUNTRY_NAME, PLACES, type Country } from '../../src/emulator/seeds/demo-data.js';
+import { runCli, tempDir } from '../helpers/cli.js';
 
 const require = createRequire(import.meta.url);
 const NOW = new Date('2026-11-27T09:00:00Z');
@@ -239,4 +241,57 @@ describe('demo seed in the emulator', () => {
     );
     expect(hist.totalSize).toBeGreaterThanOrEqual(40);
   });
+
+  it('lockout scan on a Bulk 2.0 export flags every partner-sync record high and no real record at medium or above', async () => {
+    const psUser = emu.state.userByUsername(DEMO.integrations[0]!.username)!.Id as string;
+    const touched = new Set(
+      emu.state
+        .records('ContactHistory')
+        .filter((h) => h.CreatedById === psUser)
+        .map((h) => h.ContactId as string),
+    );
+    const dir = tempDir();
+    const exports: Record<string, string> = {
+      Contact:
+        'SELECT Id, FirstName, LastName, Email, Phone, MobilePhone, Title, Account.Name, MailingStreet, MailingCity, MailingState, MailingPostalCode, MailingCountry, CreatedById FROM Contact',
+      Account:
+        'SELECT Id, Name, Website, Phone, Industry, BillingStreet, BillingCity, BillingState, BillingPostalCode, BillingCountry, CreatedById FROM Account',
+      Lead: 'SELECT Id, FirstName, LastName, Company, Email, Phone, Title, Street, City, State, PostalCode, Country, CreatedById FROM Lead',
+    };
+    for (const [object, soql] of Object.entries(exports)) {
+      // What `sf data export bulk` does: a query job, then result pages by locator.
+      const job = (await conn.request({
+        method: 'POST',
+        url: '/jobs/query',
+        body: JSON.stringify({ query: soql, operation: 'query' }),
+        headers: { 'content-type': 'application/json' },
+      })) as { id: string };
+      let csv = '';
+      let locator = '';
+      do {
+        const res = await fetch(
+          `${emu.instanceUrl}/services/data/v62.0/jobs/query/${job.id}/results?maxRecords=1000${locator ? `&locator=${locator}` : ''}`,
+          { headers: { Authorization: `Bearer ${emu.accessToken}` } },
+        );
+        const text = await res.text();
+        csv += csv ? text.slice(text.indexOf('\n') + 1) : text;
+        locator = res.headers.get('sforce-locator') ?? 'null';
+      } while (locator !== 'null');
+      const file = path.join(dir, `${object}.csv`);
+      writeFileSync(file, csv);
+      const r = await runCli(
+        ['--db', path.join(dir, 'db.sqlite'), 'scan', file, '--object', object, '--format', 'json'],
+        { cwd: dir },
+      );
+      expect(r.stderr).not.toMatch(/error/i);
+      const out = JSON.parse(r.stdout) as { findings: { id: string; level: string }[] };
+      const level = new Map(out.findings.map((f) => [f.id, f.level]));
+      for (const rec of emu.state.records(object)) {
+        const bad = rec.CreatedById === psUser || touched.has(rec.Id as string);
+        const got = level.get(rec.Id as string) ?? 'none';
+        if (bad) expect(`${String(rec.Id)} ${got}`).toBe(`${String(rec.Id)} high`);
+        else expect(`${String(rec.Id)} ${got}`).toMatch(/ (none|low)$/);
+      }
+    }
+  }, 60_000);
 });

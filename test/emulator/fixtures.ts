@@ -35,6 +35,7 @@ export function smallSeed(): Seed {
           IsActive: true,
           ProfileId: { '@ref': 'p-int' },
           password: 'pw-sync',
+          securityToken: 'TOK123',
         },
         {
           '@ref': 'frozen',

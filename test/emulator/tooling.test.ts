@@ -163,6 +163,25 @@ describe('RemoteProxy and ApexTrigger', () => {
     expect(emu.state.get('ApexTrigger', q.records[0]!.Id as string)!.Status).toBe('Active');
   });
 
+  it('lets a sandbox switch an Apex trigger off', async () => {
+    const org = emu.state.records('Organization')[0]!;
+    org.IsSandbox = true;
+    try {
+      const q = await conn.tooling.query<Row>(`SELECT Id FROM ApexTrigger WHERE Name = '${ps.apexTrigger}'`);
+      await conn.tooling
+        .sobject('ApexTrigger')
+        .update({ Id: q.records[0]!.Id as string, Metadata: { status: 'Inactive' } } as never);
+      expect(emu.state.get('ApexTrigger', q.records[0]!.Id as string)!.Status).toBe('Inactive');
+    } finally {
+      org.IsSandbox = false;
+    }
+  });
+
+  it('filters on FullName', async () => {
+    const q = await conn.tooling.query<Row>(`SELECT Id, SiteName FROM RemoteProxy WHERE FullName = '${ps.remoteSite}'`);
+    expect(q.records.map((r) => r.SiteName)).toEqual([ps.remoteSite]);
+  });
+
   it('keeps tooling objects out of REST and REST objects out of tooling', async () => {
     await expect(conn.query('SELECT Id FROM RemoteProxy')).rejects.toMatchObject({ errorCode: 'INVALID_TYPE' });
     await expect(conn.tooling.query('SELECT Id FROM Contact')).rejects.toMatchObject({ errorCode: 'INVALID_TYPE' });

@@ -135,6 +135,13 @@ describe('parsePlaybook', () => {
       'unclosed " at column',
     ],
     ['unknown option', edit('--decided-by', '--decided-bye'), 'steps[2].command', 33, 'unknown option --decided-bye'],
+    [
+      'a credential',
+      edit('incident note', 'org whoami --access-token {{integration}} #'),
+      'steps[0].command',
+      14,
+      'must not carry credentials',
+    ],
     ['unknown subcommand', edit('incident note', 'incident nope'), 'steps[0].command', 14, 'unknown command "nope"'],
     [
       'one option',

@@ -130,6 +130,30 @@ describe('playbook run --non-interactive', () => {
     expect(entries(dir).filter((e) => e.kind === 'incident.noted')).toHaveLength(1);
   });
 
+  it('masks a token pasted into an answer before it reaches the evidence log', async () => {
+    const { dir, cli } = await setup();
+    const token = '00D5E0000000001!AQ' + 'x'.repeat(40);
+    writeFileSync(
+      path.join(dir, 'a.yaml'),
+      FULL_ANSWERS.replace('evidence: partner e-mail in ticket T-1', `evidence: 'session ${token}'`),
+    );
+    const r = await cli([
+      'playbook',
+      'run',
+      DRILL,
+      '--var',
+      'integration=x',
+      '--var',
+      'ticket=T',
+      '--answers',
+      'a.yaml',
+    ]);
+    expect(r.code).toBe(0);
+    const collect = entries(dir).find((e) => e.kind === 'playbook.step.completed' && payload(e).step === 'collect')!;
+    expect(payload(collect).evidence).toBe('session [REDACTED session id]');
+    expect(JSON.stringify(entries(dir))).not.toContain(token);
+  });
+
   it('refuses to start without every variable, naming it, and records nothing', async () => {
     const { dir, cli } = await setup();
     writeFileSync(path.join(dir, 'a.yaml'), FULL_ANSWERS);

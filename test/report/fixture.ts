@@ -192,6 +192,16 @@ export async function scenario(opts: { hostile?: boolean; config?: string } = {}
       createdById: '005PARTNER',
     },
   ];
+  flagged.push({
+    id: '003OLD',
+    object: 'Contact',
+    level: 'low',
+    score: 0.4,
+    rules: ['ai-text-heuristic'],
+    country: 'FR',
+    createdDate: '2024-03-01T10:00:00.000Z',
+    createdById: '005ADMIN',
+  });
   if (h)
     flagged.push({
       id: h.script,
@@ -209,8 +219,8 @@ export async function scenario(opts: { hostile?: boolean; config?: string } = {}
     object: 'Contact',
     recordsRead: 1200,
     recordsSkipped: 0,
-    findings: { total: 10 + (h ? 1 : 0), high: 6 + (h ? 1 : 0), medium: 3, low: 1 },
-    byRule: { 'reserved-domain': 6, 'sequential-emails': 3, 'ai-text-heuristic': 1 },
+    findings: { total: 11 + (h ? 1 : 0), high: 6 + (h ? 1 : 0), medium: 3, low: 2 },
+    byRule: { 'reserved-domain': 6, 'sequential-emails': 3, 'ai-text-heuristic': 2 },
     byObject: { Contact: 9, Lead: 1 },
     cohorts: [
       {
@@ -273,7 +283,7 @@ export async function scenario(opts: { hostile?: boolean; config?: string } = {}
     object: 'Contact',
     ok: false,
     counts: { unchanged: 1186, changed: 4, added: 10, deleted: 0 },
-    fieldCounts: { Email: 4, Phone: 2, [odd]: 1 },
+    fieldCounts: { Email: 4, Phone: 2, [odd]: 1, LastModifiedDate: 4, SystemModstamp: 4 },
     changed: [{ id: '003R1', fields: ['Email'] }],
     added: ['003A0'],
     deleted: [],

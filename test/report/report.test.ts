@@ -37,12 +37,12 @@ describe('lockout report', () => {
     expect(r.code).toBe(0);
     const md = r.stdout;
     for (const sec of SECTIONS.filter((x) => x.id !== 'map')) expect(md).toContain(`. ${sec.title}`);
-    expect(md).toContain('| Records flagged (distinct) | 10 (high 6, medium 3, low 1) | #7 |');
+    expect(md).toContain('| Records flagged (distinct) | 11 (high 6, medium 3, low 2) | #7 |');
     expect(md).toContain('| Records read by scans | 1200 | #7 |');
     expect(md).toContain('| Email | 4 | 4 | - | #10, #13 |');
     expect(md).toContain('| Phone | 2 | 1 | 1 | #10, #12, #13 |');
     expect(md).toContain('| Contact | delete 6, restore 4 | #12 |');
-    expect(md).toContain('| FR | yes | 6 |');
+    expect(md).toContain('| FR | yes | 7 |');
     expect(md).toContain('| Member States concerned | DE, FR | derived from #7 |');
     expect(md).toContain(`#${head.size} ${head.head}`);
     expect(md).toMatch(/GDPR \| notification to the supervisory authority.*\| met \|/);
@@ -125,11 +125,28 @@ describe('lockout report', () => {
     expect(doc2.reportType.supersedes.sha256).toBe(doc1.seal.sha256);
     expect(doc2.review.rootCause).toMatchObject({ value: 'Generator job pointed at production', from: 'evidence' });
     expect(doc2.authorityMap.authority).toBe('ico');
-    // Without --phase, a later report is a follow-up.
+    // The same report in another format, with nothing new in between, keeps the phase and supersedes nothing.
+    const sibling = await s.cli(['report', '--format', 'md'], T(21));
+    expect(sibling.stdout).toContain('Final report (version 1)');
+    expect(sibling.stdout).toContain('nothing (first report of this incident in this format)');
+    // Without --phase, a report after new evidence is a follow-up, superseding the last one of its format.
+    await s.cli(['incident', 'note', 'CNIL asked for the partner contract'], T(21));
     const third = JSON.parse((await s.cli(['report', '--format', 'json'], T(22))).stdout) as Json;
     expect(third.reportType.phase).toBe('follow-up');
+    expect(third.reportType.supersedes.sha256).toBe(doc2.seal.sha256);
     // The report's counts are the scan's and the rollback's.
-    expect(doc1.subjects.byLevel).toEqual({ high: 6, medium: 3, low: 1 });
+    expect(doc1.subjects.byLevel).toEqual({ high: 6, medium: 3, low: 2 });
+    // The per-hour chart covers the burst; the one record created in 2024 is counted outside it.
+    expect(doc1.subjects.createdPerHour.map((h: Json) => h.hour)).toEqual([
+      '2026-11-20T02:00Z',
+      '2026-11-20T03:00Z',
+      '2026-11-20T05:00Z',
+    ]);
+    expect(doc1.subjects.createdOutsideWindow).toEqual({
+      records: 1,
+      earliest: '2024-03-01T10:00Z',
+      latest: '2024-03-01T10:00Z',
+    });
     expect(doc1.subjects.existingRecordsAltered).toEqual({ value: 4, from: 'derived', seqs: [13] });
     expect(doc1.fieldsAltered).toEqual([
       { field: 'Email', count: 4, restored: 4, unrecoverable: null, seqs: [10, 13] },
@@ -210,7 +227,7 @@ describe('lockout report', () => {
       expect(out).not.toContain('003A0');
       expect(out).not.toContain('005PARTNER');
       expect(out).not.toContain('faulty generator job');
-      expect(out).toMatch(/high 6, medium 3, low 1|"high": 6/);
+      expect(out).toMatch(/high 6, medium 3, low 2|"high": 6/);
     }
     const doc = JSON.parse((await s.cli(['report', '--aggregate-only', '--format', 'json'])).stdout) as Json;
     expect(doc.flaggedRecords).toBeNull();

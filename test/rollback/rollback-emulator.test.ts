@@ -198,4 +198,18 @@ describe('rollback against the emulator', () => {
     expect(again.code).toBe(4);
     expect(integId).toMatch(/^005/);
   });
+
+  it("--status lists the runs and shows one run's journal; --resume refuses a finished run", async () => {
+    const list = JSON.parse((await runCli(['--json', 'rollback', '--status'], { cwd })).stdout);
+    expect(list.map((r: Row) => [r.id, r.kind, r.status])).toEqual([
+      ['rb-1', 'rollback', 'undone'],
+      ['rb-2', 'undo', 'verified'],
+    ]);
+    const one = JSON.parse((await runCli(['--json', 'rollback', '--status', 'rb-1'], { cwd })).stdout);
+    expect(one.journal).toEqual({ done: 7 });
+    const resume = await runCli(['rollback', '--resume', 'rb-1', ...orgArgs(emu)], { cwd });
+    expect(resume.code).toBe(4);
+    const mixed = await runCli(['rollback', '--resume', 'rb-1', '--object', 'Contact', ...orgArgs(emu)], { cwd });
+    expect(mixed.code).toBe(2);
+  });
 });

@@ -168,6 +168,33 @@ describe('rollback options and faults', () => {
     expect(completed[0].payload).toMatchObject({ done: 5, failed: 1 });
   });
 
+  it('a request that fails outright (503 on a write) stops the run; --resume finishes it', async () => {
+    const inc = await incident(450);
+    emu = inc.emu;
+    await admin(emu, 'POST', '/faults', 'PATCH */composite/sobjects status=503 times=1');
+    await admin(emu, 'DELETE', '/requests');
+    const cwd = tempDir();
+    const r = await runCli(
+      ['rollback', '--object', 'Contact', '--user', INTEGRATION, '--since', inc.since, '--yes', ...orgArgs(emu)],
+      { cwd },
+    );
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/run rb-1 interrupted/);
+    expect(r.stderr).toMatch(/lockout rollback --resume rb-1/);
+    const resumed = await runCli(['--json', 'rollback', '--resume', 'rb-1', ...orgArgs(emu)], { cwd });
+    expect(resumed.code).toBe(0);
+    const out = JSON.parse(resumed.stdout);
+    expect(out.applied).toMatchObject({ done: 452, failed: 0 });
+    expect(out.reconciled.resent).toBeGreaterThan(0);
+    const state = await byId(emu);
+    for (const [id, c] of inc.original) expect(state.get(id)).toMatchObject({ Email: c.Email });
+    // The refused request changed nothing, so its records went out once more: batches + 1 write requests.
+    const writes = (await requests(emu)).requests.filter(
+      (q) => q.method === 'PATCH' && q.path.endsWith('/composite/sobjects'),
+    );
+    expect(writes).toHaveLength(Math.ceil(450 / 200) + 1);
+  });
+
   it('quarantine strategy, --integration from config, approval threshold', async () => {
     const inc = await incident(3);
     emu = inc.emu;

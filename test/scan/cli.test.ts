@@ -24,24 +24,39 @@ describe('lockout scan (CLI)', () => {
     const file = write(dir, 'contacts.csv', csv);
     const r = await runCli(['scan', file, '--format', 'json'], { cwd: dir });
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as { summary: { recordsRead: number; inputs: { sha256: string; rows: number; object: string }[] }; findings: { id: string; line: number; object: string; reasons: { rule: string }[] }[] };
+    const out = JSON.parse(r.stdout) as {
+      summary: { recordsRead: number; inputs: { sha256: string; rows: number; object: string }[] };
+      findings: { id: string; line: number; object: string; reasons: { rule: string }[] }[];
+    };
     expect(out.summary.recordsRead).toBe(3);
     expect(out.summary.inputs[0]).toMatchObject({ rows: 3, object: 'Contact' });
     expect(out.summary.inputs[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(out.findings.map((f) => f.id)).toEqual(['0035g000027tCyoAAE']);
     expect(out.findings[0]!.line).toBe(3);
-    expect(out.findings[0]!.reasons.map((x) => x.rule)).toEqual(expect.arrayContaining(['reserved-domain', 'fiction-phone']));
+    expect(out.findings[0]!.reasons.map((x) => x.rule)).toEqual(
+      expect.arrayContaining(['reserved-domain', 'fiction-phone']),
+    );
   });
 
   it('reads JSON Lines with attributes and relationship objects, gzip, and CSV on stdin', async () => {
     const dir = tempDir();
-    const rec = { attributes: { type: 'Lead' }, Id: '00Q5g00001059wtEAA', LastName: 'Snow', Company: 'Acme', Email: 'jon@winterfell.test', Owner: { Name: 'X' } };
+    const rec = {
+      attributes: { type: 'Lead' },
+      Id: '00Q5g00001059wtEAA',
+      LastName: 'Snow',
+      Company: 'Acme',
+      Email: 'jon@winterfell.test',
+      Owner: { Name: 'X' },
+    };
     const jsonl = write(dir, 'leads.jsonl.gz', gzipSync(`${JSON.stringify(rec)}\n`));
     const r = await runCli(['scan', jsonl, '--format', 'jsonl'], { cwd: dir });
     expect(r.code).toBe(0);
     const f = JSON.parse(r.stdout.trim()) as { object: string; level: string };
     expect(f.object).toBe('Lead');
-    const s = await runCli(['scan', '-', '--format', 'jsonl', '--object', 'Contact'], { cwd: dir, stdin: `${HEADER}\n${FAKE}\n` });
+    const s = await runCli(['scan', '-', '--format', 'jsonl', '--object', 'Contact'], {
+      cwd: dir,
+      stdin: `${HEADER}\n${FAKE}\n`,
+    });
     expect(s.code).toBe(0);
     expect(JSON.parse(s.stdout.trim())).toMatchObject({ id: '0035g000027tCyoAAE', object: 'Contact', file: '-' });
   });
@@ -51,7 +66,11 @@ describe('lockout scan (CLI)', () => {
     ['ragged row', `${HEADER}\n${REAL}\n"a","b"\n`, /bad\.csv:3: .*ragged row/],
     ['missing header', `${REAL}\n${FAKE}\n`, /bad\.csv:1: missing header row/],
     ['empty file', '', /bad\.csv:1: the file is empty/],
-    ['non-UTF-8 bytes', Buffer.concat([Buffer.from(`${HEADER}\n`), Buffer.from([0x22, 0xff, 0xfe, 0x22, 0x0a])]), /bad\.csv:2: bytes that are not UTF-8/],
+    [
+      'non-UTF-8 bytes',
+      Buffer.concat([Buffer.from(`${HEADER}\n`), Buffer.from([0x22, 0xff, 0xfe, 0x22, 0x0a])]),
+      /bad\.csv:2: bytes that are not UTF-8/,
+    ],
     ['binary', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x01]), /bad\.csv:1: a NUL byte/],
   ])('exits 2 naming file and line on %s, and writes no --out file', async (_name, content, message) => {
     const dir = tempDir();
@@ -76,7 +95,10 @@ describe('lockout scan (CLI)', () => {
     const file = write(dir, 'c.csv', `${HEADER}\n${REAL}\n"a","b"\n${FAKE}\n`);
     const r = await runCli(['scan', file, '--skip-bad-rows', '--format', 'json'], { cwd: dir });
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as { summary: { recordsSkipped: number; recordsRead: number }; findings: unknown[] };
+    const out = JSON.parse(r.stdout) as {
+      summary: { recordsSkipped: number; recordsRead: number };
+      findings: unknown[];
+    };
     expect(out.summary.recordsSkipped).toBe(1);
     expect(out.summary.recordsRead).toBe(2);
     expect(out.findings).toHaveLength(1);
@@ -99,13 +121,22 @@ describe('lockout scan (CLI)', () => {
     const file = write(dir, 'c.csv', `${HEADER}\n${REAL}\n${FAKE}\n${FORMULA}\n`);
     const csv = await runCli(['scan', file, '--format', 'csv'], { cwd: dir });
     const lines = csv.stdout.trim().split('\r\n');
-    expect(lines[0]).toBe('Id,FIRSTNAME,LASTNAME,EMAIL,PHONE,MAILINGCITY,MAILINGCOUNTRY,LockoutScore,LockoutLevel,LockoutReasons');
+    expect(lines[0]).toBe(
+      'Id,FIRSTNAME,LASTNAME,EMAIL,PHONE,MAILINGCITY,MAILINGCOUNTRY,LockoutScore,LockoutLevel,LockoutReasons',
+    );
     expect(lines).toHaveLength(3);
     expect(csv.stdout).toContain(`"'=HYPERLINK(""x"")"`);
     expect(csv.stdout).not.toMatch(/(^|,)=HYPERLINK/m);
     const sarif = JSON.parse((await runCli(['scan', file, '--format', 'sarif'], { cwd: dir })).stdout) as {
       version: string;
-      runs: { tool: { driver: { name: string; rules: { id: string }[] } }; results: { ruleId: string; level: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[];
+      runs: {
+        tool: { driver: { name: string; rules: { id: string }[] } };
+        results: {
+          ruleId: string;
+          level: string;
+          locations: { physicalLocation: { region: { startLine: number } } }[];
+        }[];
+      }[];
     };
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs[0]!.results).toHaveLength(2);
@@ -127,24 +158,38 @@ describe('lockout scan (CLI)', () => {
     const entries = [...store.entries({ kinds: ['scan.completed'] })];
     store.close();
     expect(entries).toHaveLength(1);
-    const payload = entries[0]!.payload as { flagged: { id: string; country: string | null; rules: string[] }[]; recordsRead: number; inputs: { sha256: string }[] };
+    const payload = entries[0]!.payload as {
+      flagged: { id: string; country: string | null; rules: string[] }[];
+      recordsRead: number;
+      inputs: { sha256: string }[];
+    };
     expect(payload.recordsRead).toBe(2);
-    expect(payload.flagged).toEqual([expect.objectContaining({ id: '0035g000027tCyoAAE', object: 'Contact', country: 'US', level: 'high' })]);
+    expect(payload.flagged).toEqual([
+      expect.objectContaining({ id: '0035g000027tCyoAAE', object: 'Contact', country: 'US', level: 'high' }),
+    ]);
     const text = JSON.stringify(payload);
-    for (const personal of ['Beverly', 'Chen', 'beverly.chen', '617-555-0143', 'Boston']) expect(text).not.toContain(personal);
+    for (const personal of ['Beverly', 'Chen', 'beverly.chen', '617-555-0143', 'Boston'])
+      expect(text).not.toContain(personal);
   });
 
   it('honours --allowlist (ids and field values) and --baseline / --update-baseline', async () => {
     const dir = tempDir();
     const file = write(dir, 'c.csv', `${HEADER}\n${REAL}\n${FAKE}\n${FORMULA}\n`);
     const allow = write(dir, 'allow.txt', '# accepted\n0035g000027tCyoAAE\nEMAIL=test@test.com\n');
-    const a = JSON.parse((await runCli(['scan', file, '--allowlist', allow, '--format', 'json'], { cwd: dir })).stdout) as { findings: { id: string; reasons: { field: string }[] }[]; summary: { allowlisted: number } };
+    const a = JSON.parse(
+      (await runCli(['scan', file, '--allowlist', allow, '--format', 'json'], { cwd: dir })).stdout,
+    ) as { findings: { id: string; reasons: { field: string }[] }[]; summary: { allowlisted: number } };
     expect(a.summary.allowlisted).toBe(1);
     expect(a.findings.map((f) => f.id)).not.toContain('0035g000027tCyoAAE');
     for (const f of a.findings) for (const x of f.reasons) expect(x.field).not.toBe('EMAIL');
     const baseline = path.join(dir, 'baseline.json');
-    expect((await runCli(['scan', file, '--baseline', baseline, '--update-baseline', '--format', 'json'], { cwd: dir })).code).toBe(0);
-    const again = JSON.parse((await runCli(['scan', file, '--baseline', baseline, '--format', 'json'], { cwd: dir })).stdout) as { findings: unknown[]; summary: { baselineSuppressed: number } };
+    expect(
+      (await runCli(['scan', file, '--baseline', baseline, '--update-baseline', '--format', 'json'], { cwd: dir }))
+        .code,
+    ).toBe(0);
+    const again = JSON.parse(
+      (await runCli(['scan', file, '--baseline', baseline, '--format', 'json'], { cwd: dir })).stdout,
+    ) as { findings: unknown[]; summary: { baselineSuppressed: number } };
     expect(again.findings).toEqual([]);
     expect(again.summary.baselineSuppressed).toBe(2);
     const bad = write(dir, 'bad-allow.txt', 'not an id\n');

@@ -11,7 +11,9 @@ const run = existsSync(path.join(DEV, 'labels.csv')) ? describe : describe.skip;
 
 run('dev split quality', () => {
   const labels = new Map(
-    (parse(readFileSync(path.join(DEV, 'labels.csv')), { columns: true }) as { Id: string; label: string }[]).map((l) => [l.Id, l.label]),
+    (parse(readFileSync(path.join(DEV, 'labels.csv')), { columns: true }) as { Id: string; label: string }[]).map(
+      (l) => [l.Id, l.label],
+    ),
   );
   it.each(['contacts', 'accounts', 'leads'])('%s: precision >= 0.98 and recall >= 0.90', async (name) => {
     const file = path.join(DEV, `${name}.csv`);

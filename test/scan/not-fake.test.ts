@@ -3,7 +3,13 @@ import { scanExamples } from './helpers.js';
 
 // detection.md "Not fake, though it looks odd": none of these may reach medium.
 const person = (FirstName: string, LastName: string, extra: Record<string, string> = {}) =>
-  ex('Contact', { Id: '', FirstName, LastName, Email: `${FirstName}.${LastName}`.toLowerCase().replace(/[^a-z.]/g, '') + '@acme-corp.com', ...extra });
+  ex('Contact', {
+    Id: '',
+    FirstName,
+    LastName,
+    Email: `${FirstName}.${LastName}`.toLowerCase().replace(/[^a-z.]/g, '') + '@acme-corp.com',
+    ...extra,
+  });
 
 const cases: [string, ReturnType<typeof ex>][] = [
   ['surname Null', person('Christopher', 'Null')],
@@ -21,9 +27,20 @@ const cases: [string, ReturnType<typeof ex>][] = [
   ['particles', person('Ludwig', 'van der Rohe')],
   ['non-Latin script', person('明', '李')],
   ['Cyrillic', person('Иван', 'Петров')],
-  ['Truth or Consequences', person('Ann', 'Lee', { MailingCity: 'Truth or Consequences', MailingState: 'NM', MailingPostalCode: '87901', MailingCountry: 'United States' })],
+  [
+    'Truth or Consequences',
+    person('Ann', 'Lee', {
+      MailingCity: 'Truth or Consequences',
+      MailingState: 'NM',
+      MailingPostalCode: '87901',
+      MailingCountry: 'United States',
+    }),
+  ],
   ['mojibake', person('Kate?ina', 'Nováková', { MailingCity: 'Praha', MailingCountry: 'Czech Republic' })],
-  ['Test Systems Ltd', ex('Account', { Name: 'Test Systems Ltd', BillingCity: 'Leeds', BillingCountry: 'United Kingdom' })],
+  [
+    'Test Systems Ltd',
+    ex('Account', { Name: 'Test Systems Ltd', BillingCity: 'Leeds', BillingCountry: 'United Kingdom' }),
+  ],
   ['Example Inc', ex('Account', { Name: 'Example Inc', Website: 'https://www.exampleinc.com' })],
 ];
 
@@ -37,7 +54,14 @@ describe('not fake, though it looks odd', () => {
     const names = ['Ann Lee', 'Bo Chen', 'Carla Ruiz', 'Dev Patel', 'Eva Novak', 'Femi Ade', 'Gus Berg', 'Hana Sato'];
     const records = Array.from({ length: 40 }, (_, i) => {
       const [f, l] = names[i % names.length]!.split(' ');
-      return ex('Contact', { FirstName: `${f}`, LastName: `${l}${'son'.repeat(i % 3)}`, Phone: '+1 212 555 7300', MailingCity: 'New York', MailingState: 'NY', MailingCountry: 'United States' });
+      return ex('Contact', {
+        FirstName: `${f}`,
+        LastName: `${l}${'son'.repeat(i % 3)}`,
+        Phone: '+1 212 555 7300',
+        MailingCity: 'New York',
+        MailingState: 'NY',
+        MailingCountry: 'United States',
+      });
     });
     const r = await scanExamples(records, { minScore: 0 });
     expect(r.findings.filter((f) => f.level !== 'low')).toEqual([]);

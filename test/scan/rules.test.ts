@@ -69,7 +69,8 @@ describe('registry', () => {
   it('keeps weak rules below high: one weak signal never reaches high alone', () => {
     const strong = defaultRules.filter((r) => r.maxWeight >= THRESHOLDS.high).map((r) => r.family);
     // Only near-certain families may be strong on their own (detection.md).
-    for (const f of strong) expect(['reserved-identifiers', 'sandbox-markers', 'known-sample-datasets', 'placeholder-tokens']).toContain(f);
+    for (const f of strong)
+      expect(['reserved-identifiers', 'sandbox-markers', 'known-sample-datasets', 'placeholder-tokens']).toContain(f);
     for (const r of defaultPopulationRules) expect(r.maxWeight).toBeLessThan(THRESHOLDS.high);
   });
 });

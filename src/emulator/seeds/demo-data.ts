@@ -743,6 +743,22 @@ export const FREE_MAIL: Record<Country, string[]> = {
 
 export const TLD: Record<Country, string> = { US: 'com', GB: 'co.uk', DE: 'de', FR: 'fr' };
 
+/** Placeholder names (John Doe and its equivalents) that real-name sampling must not produce. */
+export const PLACEHOLDER_NAMES = new Set([
+  'john doe',
+  'jane doe',
+  'john smith',
+  'joe bloggs',
+  'jean dupont',
+  'marie dupont',
+  'juan perez',
+  'mario rossi',
+  'jean martin',
+  'max mustermann',
+  'erika mustermann',
+  'thomas müller',
+]);
+
 /** Company domains the generator may produce that public disposable-mail lists contain (the test checks the rest). */
 export const AVOID_DOMAINS = new Set(['allenelectric.com']);
 

@@ -8,6 +8,7 @@
 import type { Integration } from '../../config/schema.js';
 import {
   AVOID_DOMAINS,
+  PLACEHOLDER_NAMES,
   BUSINESSES,
   COUNTRY_NAME,
   FREE_MAIL,
@@ -259,7 +260,8 @@ function phone(rng: Rng, country: Country, place: Place, mobile = false): string
 
 function street(rng: Rng, country: Country): string {
   const name = rng.pick(STREETS[country]);
-  const no = rng.int(1, country === 'US' ? 9800 : 180);
+  let no = rng.int(1, country === 'US' ? 9800 : 180);
+  if (no === 1 || no === 123 || no === 742) no += 7; // "123 Main St" and friends are placeholder addresses
   const addr =
     country === 'US' || country === 'GB' ? `${no} ${name}` : country === 'FR' ? `${no} ${name}` : `${name} ${no}`;
   return country === 'US' && rng.chance(0.2) ? `${addr}\nSuite ${rng.int(1, 9)}${rng.digits(2)}` : addr;
@@ -311,6 +313,15 @@ function domainOf(name: string, country: Country): string {
     core = slug(words.join(' '));
   }
   return `${core}.${TLD[country]}`;
+}
+
+/** A first and last name, never one of the well-known placeholder names (Jean Dupont, Max Mustermann, ...). */
+function personName(rng: Rng, country: Country): [string, string] {
+  for (;;) {
+    const first = rng.skewed(NAMES[country].first);
+    const last = rng.skewed(NAMES[country].last);
+    if (!PLACEHOLDER_NAMES.has(`${first} ${last}`.toLowerCase())) return [first, last];
+  }
 }
 
 function emailFor(rng: Rng, first: string, last: string, domain: string): string {
@@ -659,8 +670,7 @@ export function demoSeed(opts: DemoOptions = {}): DemoSeed {
   for (let c = 0; c < nCon; c++) {
     const acc = accounts[c < accounts.length ? c : rng.int(0, accounts.length - 1)]!;
     const country = rng.chance(0.93) ? acc.country : pickCountry(rng);
-    const first = rng.skewed(NAMES[country].first);
-    const last = rng.skewed(NAMES[country].last);
+    const [first, last] = personName(rng, country);
     const domain = rng.chance(0.9) || country !== acc.country ? acc.company.domain : rng.pick(FREE_MAIL[country]);
     const place = country === acc.country && rng.chance(0.85) ? acc.place : rng.pick(PLACES[country]);
     const created = Math.max(Date.parse(String(acc.rec.CreatedDate)), ago(10, 5 * 365));
@@ -694,8 +704,7 @@ export function demoSeed(opts: DemoOptions = {}): DemoSeed {
     const country = pickCountry(rng);
     const place = rng.pick(PLACES[country]);
     const company = companyName(rng, country, taken);
-    const first = rng.skewed(NAMES[country].first);
-    const last = rng.skewed(NAMES[country].last);
+    const [first, last] = personName(rng, country);
     const created = ago(2, 2 * 365);
     const owner = rng.pick(reps);
     const creator = rng.chance(0.5) ? 'u-int-marketing-sync' : owner;

@@ -1,4 +1,4 @@
-import type { ReportModel } from '../model.js';
+import { HOUR_WINDOW, type ReportModel } from '../model.js';
 import { buildDocument, type Block } from '../document.js';
 import { SEAL_MARKER } from './md.js';
 
@@ -49,6 +49,8 @@ th { background: var(--band); font-weight: 600; }
 table.kv th { width: 32%; background: #fafbfc; }
 table.kv td.src, td.src { color: var(--muted); width: 14%; font-size: 8.5pt; }
 tr { break-inside: avoid; }
+table.fixed { table-layout: fixed; font-size: 8pt; }
+table.fixed td { overflow-wrap: anywhere; }
 thead { display: table-header-group; }
 .none { color: var(--muted); font-style: italic; }
 .note { color: var(--muted); font-size: 9pt; font-style: italic; }
@@ -87,8 +89,9 @@ function statusCell(status: string): string {
   return `<td><span class="status ${STATUS_CLASS[status] ?? 'muted'}">${esc(status)}</span></td>`;
 }
 
-function tableHtml(headers: string[], rows: string[][], statusCol = -1, hashCol = -1): string {
-  return `<table><thead><tr>${headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
+function tableHtml(headers: string[], rows: string[][], statusCol = -1, hashCol = -1, widths?: number[]): string {
+  const cols = widths ? `<colgroup>${widths.map((w) => `<col style="width:${w}%">`).join('')}</colgroup>` : '';
+  return `<table${widths ? ' class="fixed"' : ''}>${cols}<thead><tr>${headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
     .map(
       (r) =>
         `<tr>${r.map((c, i) => (i === statusCol ? statusCell(c) : i === hashCol ? `<td class="hash">${esc(c)}</td>` : td(c))).join('')}</tr>`,
@@ -198,7 +201,7 @@ export function perHourSvg(m: ReportModel): string {
   const last = Date.parse(rows[rows.length - 1]!.hour);
   const byHour = new Map(rows.map((r) => [Date.parse(r.hour), r]));
   const hours: { t: number; high: number; medium: number; low: number }[] = [];
-  const span = Math.min(Math.round((last - first) / 3_600_000), 24 * 14);
+  const span = Math.round((last - first) / 3_600_000);
   for (let i = 0; i <= span; i++) {
     const t = first + i * 3_600_000;
     const r = byHour.get(t);
@@ -277,7 +280,7 @@ function block(b: Block, m: ReportModel): string {
       if (!b.rows.length) return b.empty ? `<p class="none">${esc(b.empty)}</p>` : '';
       const statusCol = b.headers.indexOf('Status');
       const hashCol = b.headers.indexOf('Entry hash');
-      return tableHtml(b.headers, b.rows, statusCol, hashCol);
+      return tableHtml(b.headers, b.rows, statusCol, hashCol, b.widths);
     }
     case 'pre':
       return `<pre>${esc(b.text)}</pre>`;
@@ -286,7 +289,7 @@ function block(b: Block, m: ReportModel): string {
       const caption =
         b.chart === 'timeline'
           ? 'Figure 1. Incident timeline from the evidence log.'
-          : 'Figure 2. Records flagged by the scan, by hour of creation (CreatedDate) and scan level.';
+          : `Figure 2. Records flagged by the scan, by hour of creation (CreatedDate) and scan level, over the busiest ${HOUR_WINDOW} hours.${m.subjects.createdOutsideWindow.records ? ` ${m.subjects.createdOutsideWindow.records} more flagged records were created outside this window (${m.subjects.createdOutsideWindow.earliest} to ${m.subjects.createdOutsideWindow.latest}).` : ''}`;
       return svg
         ? `<figure>${svg}<figcaption>${esc(caption)}</figcaption></figure>`
         : `<p class="none">${esc(b.chart === 'timeline' ? 'Timeline: no evidence recorded' : 'Records created per hour: no evidence recorded')}</p>`;

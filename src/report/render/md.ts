@@ -1,4 +1,4 @@
-import type { ReportModel } from '../model.js';
+import { HOUR_WINDOW, type ReportModel } from '../model.js';
 import { buildDocument, type Block } from '../document.js';
 
 export const SEAL_MARKER = '<!-- lockout:seal -->';
@@ -42,8 +42,12 @@ function block(b: Block, m: ReportModel): string {
     case 'chart':
       if (b.chart === 'perHour') {
         const rows = m.subjects.createdPerHour.map((h) => [h.hour, String(h.high), String(h.medium), String(h.low)]);
+        const out = m.subjects.createdOutsideWindow;
+        const outside = out.records
+          ? `\n\n_${mdEscape(`${out.records} more flagged records were created outside this window (${out.earliest} to ${out.latest}).`)}_`
+          : '';
         return rows.length
-          ? `Flagged records created per hour, by scan level:\n\n${table(['Hour (UTC)', 'High', 'Medium', 'Low'], rows)}`
+          ? `Flagged records created per hour, by scan level (busiest ${HOUR_WINDOW} hours):\n\n${table(['Hour (UTC)', 'High', 'Medium', 'Low'], rows)}${outside}`
           : '_Records created per hour: no evidence recorded_';
       }
       return '';

@@ -1,8 +1,13 @@
 import type { ScanResult } from '../engine.js';
 
+// XML 1.0 forbids most control characters; drop them, then escape markup.
 const xml = (s: string): string =>
-  s
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+  [...s]
+    .filter((ch) => {
+      const c = ch.charCodeAt(0);
+      return c >= 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+    })
+    .join('')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -20,7 +25,9 @@ export function renderJunit(result: ScanResult): string {
           f.reasons.map((r) => `${r.rule} ${r.field} "${r.evidence}": ${r.message} (weight ${r.weight})`).join('\n'),
         )}</failure>\n    </testcase>`,
     );
-    cases.unshift(`    <testcase classname="lockout.scan" name="${xml(`${input.file}: ${input.rows} records read`)}"/>`);
+    cases.unshift(
+      `    <testcase classname="lockout.scan" name="${xml(`${input.file}: ${input.rows} records read`)}"/>`,
+    );
     return (
       `  <testsuite name="${xml(`lockout scan ${input.file}`)}" tests="${cases.length}" failures="${findings.length}" errors="0" skipped="0">\n` +
       `${cases.join('\n')}\n  </testsuite>`

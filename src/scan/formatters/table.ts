@@ -24,7 +24,8 @@ export function renderTable(result: ScanResult, opts: { color: boolean; top?: nu
         top.map((f) => [f.level, f.score.toFixed(2), f.id, `${f.file}:${f.line}`, f.reasons[0]?.message ?? '']),
       ),
     );
-    if (result.findings.length > top.length) out.push(`… and ${result.findings.length - top.length} more (use --format json or csv for all)`);
+    if (result.findings.length > top.length)
+      out.push(`… and ${result.findings.length - top.length} more (use --format json or csv for all)`);
   }
   return `${out.join('\n')}\n`;
 }

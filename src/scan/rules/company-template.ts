@@ -31,7 +31,13 @@ export const companyTemplate: RecordRule = {
         why = 'a household of five or more surnames, as generated sample households are';
         weight = 0.45;
       }
-      if (why) hits.push({ field: v.field, evidence: quote(name), message: `${v.field} "${quote(name)}" follows ${why}`, weight });
+      if (why)
+        hits.push({
+          field: v.field,
+          evidence: quote(name),
+          message: `${v.field} "${quote(name)}" follows ${why}`,
+          weight,
+        });
     }
     return hits;
   },
@@ -39,7 +45,10 @@ export const companyTemplate: RecordRule = {
     fires: [
       ex('Account', { Name: "Schumm - O'Conner" }),
       ex('Account', { Name: 'Bartell, Douglas and Pollich' }),
-      ex('Contact', { LastName: 'Bailey', AccountName: 'Taylor, Alvarez, Stone, Smith, Russell and Harrison Household' }),
+      ex('Contact', {
+        LastName: 'Bailey',
+        AccountName: 'Taylor, Alvarez, Stone, Smith, Russell and Harrison Household',
+      }),
     ],
     quiet: [
       ex('Account', { Name: 'Hewlett-Packard' }),

@@ -16,7 +16,12 @@ export const dateValidity: RecordRule = {
       if (!m) continue;
       const date = `${m[1]}-${m[2]}-${m[3]}`;
       if (PLACEHOLDER_DATES.has(date) || Number(m[1]) < 1900) {
-        hits.push({ field: v.field, evidence: quote(v.value), message: `${v.field} ${date} is a default or impossible birth date`, weight: 0.3 });
+        hits.push({
+          field: v.field,
+          evidence: quote(v.value),
+          message: `${v.field} ${date} is a default or impossible birth date`,
+          weight: 0.3,
+        });
       }
     }
     return hits;

@@ -16,12 +16,22 @@ export const emailValidity: RecordRule = {
       const value = v.value.trim();
       const domain = emailDomain(value);
       if (!domain || !EMAIL.test(value)) {
-        hits.push({ field: v.field, evidence: quote(value), message: `${v.field} "${quote(value)}" is not a syntactically valid address`, weight: 0.3 });
+        hits.push({
+          field: v.field,
+          evidence: quote(value),
+          message: `${v.field} "${quote(value)}" is not a syntactically valid address`,
+          weight: 0.3,
+        });
         continue;
       }
       const tld = tldOf(domain);
       if (!reserved.includes(tld) && !ref.tlds().has(tld)) {
-        hits.push({ field: v.field, evidence: quote(value), message: `${v.field} uses .${tld}, which is not a top-level domain in the IANA root zone`, weight: 0.5 });
+        hits.push({
+          field: v.field,
+          evidence: quote(value),
+          message: `${v.field} uses .${tld}, which is not a top-level domain in the IANA root zone`,
+          weight: 0.5,
+        });
       }
     }
     for (const v of view.all('website')) {
@@ -29,13 +39,24 @@ export const emailValidity: RecordRule = {
       if (!host) continue;
       const tld = tldOf(host);
       if (/^[a-z]+$/.test(tld) && !reserved.includes(tld) && !ref.tlds().has(tld)) {
-        hits.push({ field: v.field, evidence: quote(v.value), message: `${v.field} uses .${tld}, which is not a top-level domain in the IANA root zone`, weight: 0.5 });
+        hits.push({
+          field: v.field,
+          evidence: quote(v.value),
+          message: `${v.field} uses .${tld}, which is not a top-level domain in the IANA root zone`,
+          weight: 0.5,
+        });
       }
     }
     return hits;
   },
   examples: {
-    fires: [ex('Contact', { LastName: 'Ochoa', Email: 'victor@dreamhouse.demo' }), ex('Contact', { LastName: 'Ng', Email: 'ng at acme.com' })],
-    quiet: [ex('Contact', { LastName: 'Ng', Email: 'ng@acme.co.uk' }), ex('Contact', { LastName: 'Ng', Email: 'ng@acme.cymru' })],
+    fires: [
+      ex('Contact', { LastName: 'Ochoa', Email: 'victor@dreamhouse.demo' }),
+      ex('Contact', { LastName: 'Ng', Email: 'ng at acme.com' }),
+    ],
+    quiet: [
+      ex('Contact', { LastName: 'Ng', Email: 'ng@acme.co.uk' }),
+      ex('Contact', { LastName: 'Ng', Email: 'ng@acme.cymru' }),
+    ],
   },
 };

@@ -21,6 +21,14 @@ export const fictionPhone: RecordRule = {
       const digits = digitsOf(v.value.replace(/\s*(?:x|ext\.?|extension)\s*\d+$/i, ''));
       if (digits.length < 7) continue;
       const i = res.findIndex((re) => re.test(digits));
+      if (i < 0 && /^(?:1)?555\d{7}$/.test(digits) && !/^\s*\+(?!1)/.test(v.value)) {
+        hits.push({
+          field: v.field,
+          evidence: quote(v.value),
+          message: `${v.field} ${quote(v.value)} uses 555 as its area code, which the NANP never assigns`,
+          weight: 0.7,
+        });
+      }
       if (i >= 0) {
         hits.push({
           field: v.field,
@@ -36,6 +44,7 @@ export const fictionPhone: RecordRule = {
     fires: [
       ex('Contact', { LastName: 'Holmes', Phone: '617-555-0143' }),
       ex('Contact', { LastName: 'Mouse', Phone: '(407) 555-0199' }),
+      ex('Account', { Name: 'ABC Corp', Phone: '(555) 010-0000' }),
       ex('Contact', { LastName: 'Smith', Phone: '020 7946 0123', MailingCountry: 'United Kingdom' }),
     ],
     quiet: [

@@ -38,10 +38,27 @@ export const foreignStreetStyle: RecordRule = {
     return hits;
   },
   examples: {
-    fires: [ex('Contact', { LastName: 'Bailey', MailingStreet: '7589 Pennsylvania Junction', MailingCity: 'Kassándreia', MailingCountry: 'Greece' })],
+    fires: [
+      ex('Contact', {
+        LastName: 'Bailey',
+        MailingStreet: '7589 Pennsylvania Junction',
+        MailingCity: 'Kassándreia',
+        MailingCountry: 'Greece',
+      }),
+    ],
     quiet: [
-      ex('Contact', { LastName: 'Ng', MailingStreet: '415 Mission Street', MailingCity: 'San Francisco', MailingCountry: 'USA' }),
-      ex('Contact', { LastName: 'Ng', MailingStreet: '9 Place Oberkampf', MailingCity: 'Paris', MailingCountry: 'France' }),
+      ex('Contact', {
+        LastName: 'Ng',
+        MailingStreet: '415 Mission Street',
+        MailingCity: 'San Francisco',
+        MailingCountry: 'USA',
+      }),
+      ex('Contact', {
+        LastName: 'Ng',
+        MailingStreet: '9 Place Oberkampf',
+        MailingCity: 'Paris',
+        MailingCountry: 'France',
+      }),
     ],
   },
 };

@@ -9,13 +9,17 @@ export const freemailNamePattern: RecordRule = {
   id: 'freemail-name-pattern',
   family: 'generator-fingerprints',
   why: 'Generators derive the e-mail from the name with the original capitals; people mostly type lower case.',
-  maxWeight: 0.3,
+  maxWeight: 0.25,
   check(view, ref) {
     const hits: Hit[] = [];
     const first = view.first('firstName')?.value.trim();
     const last = view.first('lastName')?.value.trim();
     if (!first || !last) return hits;
-    const strip = (s: string) => s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/\s+/g, '');
+    const strip = (s: string) =>
+      s
+        .normalize('NFKD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .replace(/\s+/g, '');
     for (const v of view.all('email')) {
       const local = emailLocal(v.value);
       const domain = emailDomain(v.value);
@@ -26,7 +30,7 @@ export const freemailNamePattern: RecordRule = {
           field: v.field,
           evidence: quote(v.value),
           message: `${v.field} is "First.Last${m[3] ? '<digits>' : ''}" with the name's capitals at a consumer provider, as generators write it`,
-          weight: 0.3,
+          weight: 0.25,
         });
       }
     }

@@ -9,7 +9,10 @@ function vocab(ref: Reference) {
   if (!c) {
     c = {
       prefixes: new Set(v.cityPrefixes),
-      suffix: new RegExp(`\\p{Ll}(?:${[...new Set(v.citySuffixes)].sort((a, b) => b.length - a.length).join('|')})$`, 'u'),
+      suffix: new RegExp(
+        `\\p{Ll}(?:${[...new Set(v.citySuffixes)].sort((a, b) => b.length - a.length).join('|')})$`,
+        'u',
+      ),
     };
     cache.set(v, c);
   }
@@ -38,18 +41,24 @@ export const generatorPlace: RecordRule = {
       const firstTok = fold(tokens[0]!).replace(/ /g, '');
       let why: string | null = null;
       let weight = 0.4;
-      if (/\p{L}-(?:under|upon|over|on|in|by|le|with)-\p{L}/u.test(raw) && !ref.places(raw.replace(/-(?:under|upon|over|on|in|by|le|with)-.*$/, '')).length) {
+      if (
+        /\p{L}-(?:under|upon|over|on|in|by|le|with)-\p{L}/u.test(raw) &&
+        !ref.places(raw.replace(/-(?:under|upon|over|on|in|by|le|with)-.*$/, '')).length
+      ) {
         why = 'a "X-upon-Y" template joining two surnames';
         weight = 0.5;
       } else if (tokens.length >= 2 && prefixes.has(firstTok)) {
         const rest = tokens.slice(1).join(' ');
-        if (!ref.places(rest).length && !/\b(?:township|parish|county|village|city|borough|heights|park)$/i.test(rest)) {
+        if (
+          !ref.places(rest).length &&
+          !/\b(?:township|parish|county|village|city|borough|heights|park)$/i.test(rest)
+        ) {
           why = `a "${tokens[0]} <name>" template`;
-          weight = 0.45;
+          weight = 0.33;
         }
       } else if (tokens.length === 1 && suffix.test(raw) && /^\p{Lu}/u.test(raw)) {
         why = 'a "<name> + town suffix" template (weak alone: many real villages are missing from gazetteers)';
-        weight = 0.3;
+        weight = 0.25;
       }
       if (why) {
         hits.push({

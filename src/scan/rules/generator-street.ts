@@ -32,10 +32,20 @@ export const generatorStreet: RecordRule = {
       const line = s.value.split(/\r?\n/)[0]!.trim();
       const m = /^(\d+[a-z]?)\s+(.+?)\s+([\p{L}]+)\.?$/u.exec(line);
       if (!m) continue;
-      if (/^0\d*$/.test(m[1]!) ) {
-        hits.push({ field: s.field, evidence: quote(line), message: `${s.field} "${quote(line)}" has a house number with a leading zero, a generator habit`, weight: 0.45 });
+      if (/^0\d*$/.test(m[1]!)) {
+        hits.push({
+          field: s.field,
+          evidence: quote(line),
+          message: `${s.field} "${quote(line)}" has a house number with a leading zero, a generator habit`,
+          weight: 0.45,
+        });
       } else if (suffixes.has(fold(m[3]!)) && /^\p{Lu}/u.test(m[3]!) && m[2]!.split(/\s+/).length <= 2) {
-        hits.push({ field: s.field, evidence: quote(line), message: `${s.field} ends in "${m[3]}", a postal suffix generators draw uniformly but real streets rarely use`, weight: 0.25 });
+        hits.push({
+          field: s.field,
+          evidence: quote(line),
+          message: `${s.field} ends in "${m[3]}", a postal suffix generators draw uniformly but real streets rarely use`,
+          weight: 0.25,
+        });
       }
     }
     return hits;

@@ -48,11 +48,16 @@ export const knownSampleData: RecordRule = {
     const first = view.first('firstName')?.value ?? '';
     const last = view.first('lastName')?.value ?? '';
     const full = fold(`${first} ${last}`) || fold(view.first('fullName')?.value ?? '');
-    const domains = view.all('email').map((v) => emailDomain(v.value)).filter((d): d is string => !!d);
+    const domains = view
+      .all('email')
+      .map((v) => emailDomain(v.value))
+      .filter((d): d is string => !!d);
 
     const person = full ? idx.people.get(full) : undefined;
     if (person) {
-      const match = person.find((p) => (companyKey && p.company === companyKey) || (p.domain && domains.includes(p.domain)));
+      const match = person.find(
+        (p) => (companyKey && p.company === companyKey) || (p.domain && domains.includes(p.domain)),
+      );
       if (match) {
         hits.push({
           field: company && match.company === companyKey ? `Name+${company.field}` : 'Name+Email',
@@ -72,6 +77,18 @@ export const knownSampleData: RecordRule = {
         weight: view.object === 'Account' ? 0.6 : 0.45,
       });
     }
+    const brand =
+      company && !idx.companies.has(companyKey)
+        ? ref.sampleDatasets().brandPrefixes.find(([, b]) => companyKey.startsWith(`${b} `))
+        : undefined;
+    if (company && brand) {
+      hits.push({
+        field: company.field,
+        evidence: quote(company.value),
+        message: `${company.field} "${quote(company.value)}" carries the ${brand[1].replace(/\b\w/g, (c) => c.toUpperCase())} brand of the ${idx.names[brand[0]] ?? brand[0]}`,
+        weight: 0.45,
+      });
+    }
     if (company && /^[A-Z][a-z]+$/.test(company.value.trim()) && idx.mockaroo.has(companyKey)) {
       hits.push({
         field: company.field,
@@ -84,7 +101,12 @@ export const knownSampleData: RecordRule = {
       const host = v.field.toLowerCase().includes('web') ? websiteHost(v.value) : emailDomain(v.value);
       if (host && idx.domains.has(host)) {
         const d = idx.domains.get(host)!;
-        hits.push({ field: v.field, evidence: quote(v.value), message: `${v.field} uses ${host}, a domain of the ${idx.names[d] ?? d}`, weight: 0.9 });
+        hits.push({
+          field: v.field,
+          evidence: quote(v.value),
+          message: `${v.field} uses ${host}, a domain of the ${idx.names[d] ?? d}`,
+          weight: 0.9,
+        });
       }
     }
     return hits;
@@ -95,6 +117,7 @@ export const knownSampleData: RecordRule = {
       ex('Lead', { FirstName: 'Bertha', LastName: 'Boxer', Company: 'Farmers Coop. of Florida' }),
       ex('Account', { Name: 'Burlington Textiles Corp of America' }),
       ex('Account', { Name: 'Twitterwire' }),
+      ex('Account', { Name: 'Northern Trail Cycling' }),
       ex('Contact', { LastName: 'Ochoa', Email: 'victor@dreamhouse.demo' }),
     ],
     quiet: [

@@ -1,7 +1,15 @@
 import { ex, type Hit, type RecordRule } from '../rule.js';
 import { fold, quote } from '../text.js';
 
-const WALKS = ['qwertyuiop', 'asdfghjkl', 'zxcvbnm', 'qwertzuiop', 'azertyuiop', 'abcdefghijklmnopqrstuvwxyz', '1234567890'];
+const WALKS = [
+  'qwertyuiop',
+  'asdfghjkl',
+  'zxcvbnm',
+  'qwertzuiop',
+  'azertyuiop',
+  'abcdefghijklmnopqrstuvwxyz',
+  '1234567890',
+];
 
 /** Name-like fields shaped by a keyboard, not by a family: digits in names, keyboard walks, repeated letters. */
 export const nameShape: RecordRule = {
@@ -18,30 +26,70 @@ export const nameShape: RecordRule = {
       const raw = v.value.trim();
       const f = fold(raw).replace(/ /g, '');
       if (/\d/.test(raw) && /\p{L}/u.test(raw) && !/^(?:[IVX]+|\d+(?:st|nd|rd|th))$/i.test(raw)) {
-        hits.push({ field: v.field, evidence: quote(raw), message: `${v.field} "${quote(raw)}" contains digits, as numbered test records do`, weight: 0.5 });
+        hits.push({
+          field: v.field,
+          evidence: quote(raw),
+          message: `${v.field} "${quote(raw)}" contains digits, as numbered test records do`,
+          weight: 0.5,
+        });
       } else if (f.length >= 3 && /^(.)\1+$/.test(f)) {
-        hits.push({ field: v.field, evidence: quote(raw), message: `${v.field} repeats one letter ("${quote(raw)}")`, weight: 0.6 });
+        hits.push({
+          field: v.field,
+          evidence: quote(raw),
+          message: `${v.field} repeats one letter ("${quote(raw)}")`,
+          weight: 0.6,
+        });
       } else if (f.length >= 4 && WALKS.some((w) => w.includes(f))) {
-        hits.push({ field: v.field, evidence: quote(raw), message: `${v.field} "${quote(raw)}" is a keyboard walk`, weight: 0.6 });
+        hits.push({
+          field: v.field,
+          evidence: quote(raw),
+          message: `${v.field} "${quote(raw)}" is a keyboard walk`,
+          weight: 0.6,
+        });
       } else if (f.length >= 5 && /^[a-z]+$/.test(f) && !/[aeiouy]/.test(f)) {
-        hits.push({ field: v.field, evidence: quote(raw), message: `${v.field} "${quote(raw)}" has no vowel: typed, not a name`, weight: 0.45 });
+        hits.push({
+          field: v.field,
+          evidence: quote(raw),
+          message: `${v.field} "${quote(raw)}" has no vowel: typed, not a name`,
+          weight: 0.45,
+        });
       } else if (/^zzz/i.test(raw)) {
-        hits.push({ field: v.field, evidence: quote(raw), message: `${v.field} starts with "zzz", used to sort test records last`, weight: 0.5 });
+        hits.push({
+          field: v.field,
+          evidence: quote(raw),
+          message: `${v.field} starts with "zzz", used to sort test records last`,
+          weight: 0.5,
+        });
       }
     }
     for (const v of [...view.all('company'), ...view.all('city')]) {
       const f = fold(v.value).replace(/ /g, '');
       if (f.length >= 4 && (WALKS.some((w) => w.includes(f)) || /^(.)\1{3,}$/.test(f))) {
-        hits.push({ field: v.field, evidence: quote(v.value), message: `${v.field} "${quote(v.value)}" is a keyboard walk or one repeated letter`, weight: 0.6 });
+        hits.push({
+          field: v.field,
+          evidence: quote(v.value),
+          message: `${v.field} "${quote(v.value)}" is a keyboard walk or one repeated letter`,
+          weight: 0.6,
+        });
       }
     }
     for (const v of view.all('company')) {
       if (/^zzz/i.test(v.value.trim())) {
-        hits.push({ field: v.field, evidence: quote(v.value), message: `${v.field} starts with "zzz", used to sort test records last`, weight: 0.5 });
+        hits.push({
+          field: v.field,
+          evidence: quote(v.value),
+          message: `${v.field} starts with "zzz", used to sort test records last`,
+          weight: 0.5,
+        });
       }
     }
     if (first && last && fold(first.value) === fold(last.value) && fold(first.value).length > 0) {
-      hits.push({ field: `${first.field}+${last.field}`, evidence: quote(`${first.value} ${last.value}`), message: 'first and last name are the same word', weight: 0.3 });
+      hits.push({
+        field: `${first.field}+${last.field}`,
+        evidence: quote(`${first.value} ${last.value}`),
+        message: 'first and last name are the same word',
+        weight: 0.3,
+      });
     }
     return hits;
   },

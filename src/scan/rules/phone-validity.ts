@@ -10,7 +10,10 @@ function valid(raw: string, digits: string, region: string | null): boolean {
   let ok = cache.get(key);
   if (ok === undefined) {
     try {
-      const phone = parsePhoneNumberFromString(raw.replace(/^\s*00/, '+'), region ? (region as CountryCode) : undefined);
+      const phone = parsePhoneNumberFromString(
+        raw.replace(/^\s*00/, '+'),
+        region ? (region as CountryCode) : undefined,
+      );
       ok = !!phone && phone.isValid();
     } catch {
       ok = false;
@@ -29,7 +32,7 @@ export const phoneValidity: RecordRule = {
   id: 'phone-validity',
   family: 'validity',
   why: 'Random digits usually land in unassigned area codes; real subscribers have numbers the plan allows.',
-  maxWeight: 0.3,
+  maxWeight: 0.25,
   check(view, ref) {
     const hits: Hit[] = [];
     let region = view.country;
@@ -48,7 +51,7 @@ export const phoneValidity: RecordRule = {
           field: v.field,
           evidence: quote(v.value),
           message: `${v.field} ${quote(v.value)} is not a valid number in the numbering plan of ${international ? 'its dialling code' : region}`,
-          weight: 0.3,
+          weight: 0.25,
         });
       }
     }

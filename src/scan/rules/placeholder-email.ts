@@ -17,15 +17,48 @@ export const placeholderEmail: RecordRule = {
       const label = domain.split('.')[0]!;
       const localFold = fold(local).replace(/ ?\d+$/, '');
       if (p.emailDomains.includes(domain)) {
-        hits.push({ field: v.field, evidence: quote(v.value), message: `${v.field} uses ${domain}, a placeholder or throw-away domain`, weight: 0.75 });
+        hits.push({
+          field: v.field,
+          evidence: quote(v.value),
+          message: `${v.field} uses ${domain}, a placeholder or throw-away domain`,
+          weight: 0.75,
+        });
       } else if (ref.disposable().has(domain)) {
-        hits.push({ field: v.field, evidence: quote(v.value), message: `${v.field} uses ${domain}, a disposable mail service`, weight: 0.5 });
-      } else if (localFold && localFold.replace(/ /g, '') === label && label.length <= 8 && !ref.freeMail().has(domain)) {
-        hits.push({ field: v.field, evidence: quote(v.value), message: `${v.field} repeats its domain as the mailbox (${quote(v.value)})`, weight: 0.55 });
-      } else if (/^(?:test|testing|qa|demo|dummy|fake|sample|tester)(?:[+._-]?[a-z]*\d+)?$/i.test(local) || /\+(?:test|qa|demo|fake|dummy)[a-z]*\d*$/i.test(local)) {
-        hits.push({ field: v.field, evidence: quote(v.value), message: `${v.field} is a numbered or plus-addressed test mailbox`, weight: 0.4 });
+        hits.push({
+          field: v.field,
+          evidence: quote(v.value),
+          message: `${v.field} uses ${domain}, a disposable mail service`,
+          weight: 0.5,
+        });
+      } else if (
+        localFold &&
+        localFold.replace(/ /g, '') === label &&
+        label.length <= 8 &&
+        !ref.freeMail().has(domain)
+      ) {
+        hits.push({
+          field: v.field,
+          evidence: quote(v.value),
+          message: `${v.field} repeats its domain as the mailbox (${quote(v.value)})`,
+          weight: 0.55,
+        });
+      } else if (
+        /^(?:test|testing|qa|demo|dummy|fake|sample|tester)(?:[+._-]?[a-z]*\d+)?$/i.test(local) ||
+        /\+(?:test|qa|demo|fake|dummy)[a-z]*\d*$/i.test(local)
+      ) {
+        hits.push({
+          field: v.field,
+          evidence: quote(v.value),
+          message: `${v.field} is a numbered or plus-addressed test mailbox`,
+          weight: 0.4,
+        });
       } else if (p.strongTokens.includes(localFold) && !['info', 'contact', 'office'].includes(localFold)) {
-        hits.push({ field: v.field, evidence: quote(v.value), message: `${v.field} mailbox is the placeholder word "${localFold}"`, weight: 0.35 });
+        hits.push({
+          field: v.field,
+          evidence: quote(v.value),
+          message: `${v.field} mailbox is the placeholder word "${localFold}"`,
+          weight: 0.35,
+        });
       }
     }
     return hits;

@@ -17,12 +17,15 @@ export const placeholderPhone: RecordRule = {
       const d = digitsOf(raw);
       let why: string | null = null;
       if (/^[x#*]+([ .-]?[x#*]+)*$/i.test(raw)) why = 'a mask of placeholder characters';
-      else if (d.length >= 1 && d.length <= 4 && !/[a-z]/i.test(raw)) why = `only ${d.length} digit${d.length > 1 ? 's' : ''}`;
+      else if (d.length >= 1 && d.length <= 4 && !/[a-z]/i.test(raw))
+        why = `only ${d.length} digit${d.length > 1 ? 's' : ''}`;
       else if (d.length >= 7 && /^(\d)\1+$/.test(d)) why = 'one digit repeated';
-      else if (d.length >= 7 && SEQUENCES.some((s) => s.includes(d) || d.endsWith(s))) why = 'ascending or descending digits';
+      else if (d.length >= 7 && SEQUENCES.some((s) => s.includes(d) || d.endsWith(s)))
+        why = 'ascending or descending digits';
       else if (listed.includes(d)) why = 'a common placeholder number';
       else if (/^(?:1)?555555\d{4}$/.test(d) || /^5555555$/.test(d)) why = 'the 555-555-xxxx pattern';
-      if (why) hits.push({ field: v.field, evidence: quote(raw), message: `${v.field} ${quote(raw)} is ${why}`, weight: 0.6 });
+      if (why)
+        hits.push({ field: v.field, evidence: quote(raw), message: `${v.field} ${quote(raw)} is ${why}`, weight: 0.6 });
     }
     return hits;
   },

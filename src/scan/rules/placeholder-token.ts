@@ -2,10 +2,45 @@ import { ex, type Hit, type RecordRule } from '../rule.js';
 import type { Reference } from '../reference.js';
 import { fold, quote } from '../text.js';
 
-const NEVER_REAL = new Set(['dummy', 'fake', 'asdf', 'qwerty', 'xxx', 'xxxx', 'lorem', 'ipsum', 'placeholder', 'foo', 'foobar', 'tbd', 'n a', 'zzz', 'asdfasdf', 'deleteme']);
-const LEGAL = new Set(['inc', 'ltd', 'llc', 'gmbh', 'corp', 'co', 'plc', 'sa', 'sas', 'ag', 'bv', 'limited', 'srl', 'sarl']);
+const NEVER_REAL = new Set([
+  'dummy',
+  'fake',
+  'asdf',
+  'qwerty',
+  'xxx',
+  'xxxx',
+  'lorem',
+  'ipsum',
+  'placeholder',
+  'foo',
+  'foobar',
+  'tbd',
+  'n a',
+  'zzz',
+  'asdfasdf',
+  'deleteme',
+]);
+const LEGAL = new Set([
+  'inc',
+  'ltd',
+  'llc',
+  'gmbh',
+  'corp',
+  'co',
+  'plc',
+  'sa',
+  'sas',
+  'ag',
+  'bv',
+  'limited',
+  'srl',
+  'sarl',
+]);
 
-const sets = new WeakMap<object, { strong: Set<string>; surname: Set<string>; generic: Set<string>; weak: Set<string>; full: Set<string> }>();
+const sets = new WeakMap<
+  object,
+  { strong: Set<string>; surname: Set<string>; generic: Set<string>; weak: Set<string>; full: Set<string> }
+>();
 function lists(ref: Reference) {
   const p = ref.placeholders();
   let s = sets.get(p);
@@ -41,8 +76,11 @@ export const placeholderToken: RecordRule = {
     const firstTok = first ? isToken(first.value) : false;
     const lastTok = last ? isToken(last.value) : false;
 
-    const nameWords = fold(`${first?.value ?? ''} ${last?.value ?? ''}`).split(' ').filter(Boolean);
-    const fullName = fold([first?.value ?? '', last?.value ?? ''].join(' ')) || (fullField ? fold(fullField.value) : '');
+    const nameWords = fold(`${first?.value ?? ''} ${last?.value ?? ''}`)
+      .split(' ')
+      .filter(Boolean);
+    const fullName =
+      fold([first?.value ?? '', last?.value ?? ''].join(' ')) || (fullField ? fold(fullField.value) : '');
     if (fullName && l.full.has(fullName)) {
       hits.push({
         field: last?.field ?? fullField?.field ?? 'Name',
@@ -53,7 +91,10 @@ export const placeholderToken: RecordRule = {
     } else if (
       first &&
       last &&
-      ((firstTok && lastTok) || (nameWords.length > 1 && nameWords.every((w) => l.strong.has(w) || l.generic.has(w)) && nameWords.some((w) => l.weak.has(w))))
+      ((firstTok && lastTok) ||
+        (nameWords.length > 1 &&
+          nameWords.every((w) => l.strong.has(w) || l.generic.has(w)) &&
+          nameWords.some((w) => l.weak.has(w))))
     ) {
       hits.push({
         field: `${first.field}+${last.field}`,
@@ -76,7 +117,14 @@ export const placeholderToken: RecordRule = {
         message: `${last.field} is "${quote(last.value)}", a placeholder word (also a real surname, so weak alone)`,
         weight: 0.2,
       });
-    } else if (!first && !last && fullField && fold(fullField.value).split(' ').every((w) => l.strong.has(w))) {
+    } else if (
+      !first &&
+      !last &&
+      fullField &&
+      fold(fullField.value)
+        .split(' ')
+        .every((w) => l.strong.has(w))
+    ) {
       hits.push({
         field: fullField.field,
         evidence: quote(fullField.value),
@@ -93,12 +141,34 @@ export const placeholderToken: RecordRule = {
       const allPlaceholder = core.every((x) => l.strong.has(x) || l.generic.has(x) || /^\d+$/.test(x));
       const hasWeak = core.some((x) => l.weak.has(x) || l.strong.has(x));
       const phrase = core.join(' ');
-      if (/\b(?:do not use|dont use|delete me|test account|test company|sample account|sample company|demo account|dummy account)\b/.test(phrase) || /^(?:test|demo|dummy|sample|muster|beispiel)(?:firma|company|corp|account|kunde|konto|unternehmen)$/.test(phrase)) {
-        hits.push({ field: v.field, evidence: quote(v.value), message: `${v.field} "${quote(v.value)}" names itself a test or throw-away record`, weight: 0.75 });
+      if (
+        /\b(?:do not use|dont use|delete me|test account|test company|sample account|sample company|demo account|dummy account)\b/.test(
+          phrase,
+        ) ||
+        /^(?:test|demo|dummy|sample|muster|beispiel)(?:firma|company|corp|account|kunde|konto|unternehmen)$/.test(
+          phrase,
+        )
+      ) {
+        hits.push({
+          field: v.field,
+          evidence: quote(v.value),
+          message: `${v.field} "${quote(v.value)}" names itself a test or throw-away record`,
+          weight: 0.75,
+        });
       } else if (core.length === 1 && NEVER_REAL.has(core[0]!)) {
-        hits.push({ field: v.field, evidence: quote(v.value), message: `${v.field} "${quote(v.value)}" is a throw-away word no registered company uses`, weight: 0.6 });
+        hits.push({
+          field: v.field,
+          evidence: quote(v.value),
+          message: `${v.field} "${quote(v.value)}" is a throw-away word no registered company uses`,
+          weight: 0.6,
+        });
       } else if (core.length === 2 && core[1] === 'account' && view.object === 'Account') {
-        hits.push({ field: v.field, evidence: quote(v.value), message: `${v.field} "${quote(v.value)}" is named after the record type, as records created to try a feature are`, weight: 0.4 });
+        hits.push({
+          field: v.field,
+          evidence: quote(v.value),
+          message: `${v.field} "${quote(v.value)}" is named after the record type, as records created to try a feature are`,
+          weight: 0.4,
+        });
       } else if (core.length === 1 && l.strong.has(core[0]!)) {
         hits.push({
           field: v.field,
@@ -119,15 +189,34 @@ export const placeholderToken: RecordRule = {
     }
 
     for (const v of view.all('title')) {
-      if (fold(v.value).split(' ').every((x) => l.strong.has(x))) {
-        hits.push({ field: v.field, evidence: quote(v.value), message: `${v.field} is a placeholder ("${quote(v.value)}")`, weight: 0.4 });
+      if (
+        fold(v.value)
+          .split(' ')
+          .every((x) => l.strong.has(x))
+      ) {
+        hits.push({
+          field: v.field,
+          evidence: quote(v.value),
+          message: `${v.field} is a placeholder ("${quote(v.value)}")`,
+          weight: 0.4,
+        });
       }
     }
 
     for (const v of Object.values(view.values)) {
-      if (v && v.length >= 11 && (v.includes('psum') || v.includes('PSUM') || v.includes('olor sit')) && /\blorem ipsum\b|\bipsum dolor\b|\bdolor sit amet\b/i.test(v)) {
+      if (
+        v &&
+        v.length >= 11 &&
+        (v.includes('psum') || v.includes('PSUM') || v.includes('olor sit')) &&
+        /\blorem ipsum\b|\bipsum dolor\b|\bdolor sit amet\b/i.test(v)
+      ) {
         const field = Object.keys(view.values).find((k) => view.values[k] === v) ?? '?';
-        hits.push({ field, evidence: quote(v), message: `${field} contains "lorem ipsum", the typesetting placeholder text`, weight: 0.85 });
+        hits.push({
+          field,
+          evidence: quote(v),
+          message: `${field} contains "lorem ipsum", the typesetting placeholder text`,
+          weight: 0.85,
+        });
         break;
       }
     }

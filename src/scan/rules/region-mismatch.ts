@@ -4,7 +4,8 @@ import type { Reference } from '../reference.js';
 import type { Address } from '../view.js';
 import { digitsOf, quote } from '../text.js';
 
-const UK_POSTCODE = /^(?:GIR ?0AA|[A-PR-UWYZ](?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPSTUW]|[A-HK-Y]\d[ABEHMNPRV-Y]) ?\d[ABD-HJLNP-UW-Z]{2})$/i;
+const UK_POSTCODE =
+  /^(?:GIR ?0AA|[A-PR-UWYZ](?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPSTUW]|[A-HK-Y]\d[ABEHMNPRV-Y]) ?\d[ABD-HJLNP-UW-Z]{2})$/i;
 
 let callingCodes: Map<string, string[]> | undefined;
 function countriesOfCallingCode(code: string): string[] {
@@ -101,7 +102,12 @@ export const regionMismatch: RecordRule = {
           const claimed = new Set<string>();
           const stated = stateCodes(a, ref, country);
           for (const s of stated) claimed.add(s);
-          const cityRegions = a.city ? ref.places(a.city.value).filter((p) => p.country === country).map((p) => p.admin) : [];
+          const cityRegions = a.city
+            ? ref
+                .places(a.city.value)
+                .filter((p) => p.country === country)
+                .map((p) => p.admin)
+            : [];
           if (allowed.length && stated.length && !stated.some((s) => allowed.includes(s))) {
             hits.push({
               field: `${a.postalCode.field}+${a.state!.field}`,
@@ -158,15 +164,38 @@ export const regionMismatch: RecordRule = {
   examples: {
     fires: [
       ex('Contact', { LastName: 'Runolfsson', MailingState: 'New Mexico', MailingCountry: 'Bahrain' }),
-      ex('Contact', { LastName: 'Luettgen', MailingState: 'Washington', MailingPostalCode: '71597', MailingCountry: 'United States' }),
+      ex('Contact', {
+        LastName: 'Luettgen',
+        MailingState: 'Washington',
+        MailingPostalCode: '71597',
+        MailingCountry: 'United States',
+      }),
       ex('Contact', { LastName: 'Kris', MailingPostalCode: 'WC82 61N', MailingCountry: 'United Kingdom' }),
       ex('Contact', { LastName: 'Menne', Phone: '+49-7659-47644864', MailingCountry: 'Zentralafrikanische Republik' }),
     ],
     quiet: [
-      ex('Contact', { LastName: 'Balint', MailingCity: 'Washington', MailingState: 'DC', MailingPostalCode: '20515-4500', MailingCountry: 'United States' }),
+      ex('Contact', {
+        LastName: 'Balint',
+        MailingCity: 'Washington',
+        MailingState: 'DC',
+        MailingPostalCode: '20515-4500',
+        MailingCountry: 'United States',
+      }),
       ex('Contact', { LastName: 'Ng', MailingPostalCode: 'SW1A 0AA', MailingCountry: 'United Kingdom' }),
-      ex('Contact', { LastName: 'Rauch', MailingCity: 'Paris', MailingPostalCode: '75007', MailingCountry: 'France', Phone: '+33 1 40 63 65 92' }),
-      ex('Contact', { LastName: 'Ng', MailingCity: 'Gießen', MailingState: 'Hessen', MailingPostalCode: '35390', MailingCountry: 'Germany' }),
+      ex('Contact', {
+        LastName: 'Rauch',
+        MailingCity: 'Paris',
+        MailingPostalCode: '75007',
+        MailingCountry: 'France',
+        Phone: '+33 1 40 63 65 92',
+      }),
+      ex('Contact', {
+        LastName: 'Ng',
+        MailingCity: 'Gießen',
+        MailingState: 'Hessen',
+        MailingPostalCode: '35390',
+        MailingCountry: 'Germany',
+      }),
     ],
   },
 };

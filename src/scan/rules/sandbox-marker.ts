@@ -26,7 +26,9 @@ export const sandboxMarker: RecordRule = {
       }
     }
     for (const v of view.all('username')) {
-      const m = /@[^@]+\.[a-z]{2,}\.(dev|devpro|qa|uat|test|sit|staging|stage|partial|full|sandbox|sbx|int)$/i.exec(v.value);
+      const m = /@[^@]+\.[a-z]{2,}\.(dev|devpro|qa|uat|test|sit|staging|stage|partial|full|sandbox|sbx|int)$/i.exec(
+        v.value,
+      );
       if (m) {
         hits.push({
           field: v.field,
