@@ -13,7 +13,7 @@ import { findPlaybook, listPlaybookFiles, loadPlaybookFile, type PlaybookFile } 
 import { formatProblem, parseAnswers, stepOrder, type Problem } from '../playbook/parse.js';
 import { runPlaybook, type Mode, type Prompter, type RunResult } from '../playbook/run.js';
 import { CLOCK_TITLES, ROLE_TITLES, type Playbook } from '../playbook/schema.js';
-import { foldRuns, PLAYBOOK_KINDS, runToResume } from '../playbook/state.js';
+import { foldRuns, PLAYBOOK_KINDS, runId, runToResume } from '../playbook/state.js';
 
 const rootOf = (cmd: Command): Command => (cmd.parent ? rootOf(cmd.parent) : cmd);
 
@@ -276,7 +276,7 @@ export async function runPlaybookCommand(ctx: Context, name: string, flags: RunF
             const row = s.db.prepare("SELECT COUNT(*) AS n FROM evidence WHERE kind = 'playbook.started'").get() as {
               n: number;
             };
-            id = `PB-${String(row.n + 1).padStart(4, '0')}`;
+            id = runId(row.n);
             return { kind: 'playbook.started', incident: incident.id, actor, ts: iso(ctx.now()), payload: payload(id) };
           });
           return id;

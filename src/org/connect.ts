@@ -179,18 +179,18 @@ interface SfDisplay {
   username?: string;
 }
 
-/** Run `sf org display --json --target-org <org>` and return its session (the CLI refreshes it if needed). */
-export async function sfOrgDisplay(
-  targetOrg: string,
-  env: Record<string, string | undefined>,
+/** Run the Salesforce CLI with `args` and parse its `--json` output (sf prints a JSON error on failure too). */
+async function runSf(
   sfBin: string,
-): Promise<SfDisplay> {
+  args: string[],
+  env: Record<string, string | undefined>,
+): Promise<{ status?: number; result?: unknown; message?: string; name?: string }> {
   const stdout = await new Promise<string>((resolve, reject) => {
     execFile(
       sfBin,
-      ['org', 'display', '--json', '--target-org', targetOrg],
+      args,
       {
-        env: { ...env, SF_DISABLE_TELEMETRY: 'true', SF_AUTOUPDATE_DISABLE: 'true' },
+        env: { ...env, SF_DISABLE_TELEMETRY: 'true', SF_AUTOUPDATE_DISABLE: 'true', SF_TEMP_SHOW_SECRETS: 'true' },
         timeout: 120_000,
         maxBuffer: 4 << 20,
       },
@@ -203,26 +203,47 @@ export async function sfOrgDisplay(
           );
           return;
         }
-        // sf exits non-zero with a JSON error on stdout; parse it below.
         resolve(out);
       },
     );
   });
-  let parsed: { status?: number; result?: Partial<SfDisplay>; message?: string; name?: string };
   try {
-    parsed = JSON.parse(stdout) as typeof parsed;
+    return JSON.parse(stdout) as { status?: number; result?: unknown; message?: string };
   } catch {
-    throw new OrgError(`sf org display --target-org ${targetOrg} did not print JSON`);
+    throw new OrgError(`sf ${args.slice(0, 2).join(' ')} did not print JSON`);
   }
-  const result = parsed.result;
-  if (parsed.status !== 0 || !result?.accessToken || !result.instanceUrl) {
+}
+
+/**
+ * The session of a Salesforce CLI login: `sf org display --json` (which refreshes an expired session), and, when
+ * that hides the token (sf 2.14x prints "[REDACTED]"), `sf org auth show-access-token --json`.
+ */
+export async function sfOrgDisplay(
+  targetOrg: string,
+  env: Record<string, string | undefined>,
+  sfBin: string,
+): Promise<SfDisplay> {
+  const shown = await runSf(sfBin, ['org', 'display', '--json', '--target-org', targetOrg], env);
+  const result = (shown.result ?? {}) as Partial<SfDisplay>;
+  if (shown.status !== 0 || !result.instanceUrl) {
     throw new OrgError(
-      redact(`sf org display --target-org ${targetOrg} failed: ${parsed.message ?? parsed.name ?? 'no session'}`),
+      redact(`sf org display --target-org ${targetOrg} failed: ${shown.message ?? shown.name ?? 'no session'}`),
       { hint: `log in again: sf org login web --alias ${targetOrg}` },
     );
   }
-  registerSecret(result.accessToken);
-  return { accessToken: result.accessToken, instanceUrl: result.instanceUrl, username: result.username };
+  let token = result.accessToken;
+  if (!token || /REDACTED/.test(token)) {
+    const auth = await runSf(sfBin, ['org', 'auth', 'show-access-token', '--json', '--target-org', targetOrg], env);
+    const r = auth.result as string | { accessToken?: string; token?: string } | undefined;
+    token = typeof r === 'string' ? r : (r?.accessToken ?? r?.token);
+    if (auth.status !== 0 || !token) {
+      throw new OrgError(
+        `sf org auth show-access-token --target-org ${targetOrg} failed: ${auth.message ?? 'no token'}`,
+      );
+    }
+  }
+  registerSecret(token);
+  return { accessToken: token, instanceUrl: result.instanceUrl, username: result.username };
 }
 
 /** A JWT bearer assertion (RS256) for the OAuth2 JWT flow: iss = client id, sub = username, aud = login URL. */

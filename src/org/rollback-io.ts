@@ -203,3 +203,56 @@ export async function rereadRecords(
   }
   return out;
 }
+
+interface IngestJobInfo {
+  id: string;
+  object: string;
+  state: string;
+  createdById?: string;
+  createdDate?: string;
+  jobType?: string;
+}
+
+const TERMINAL = new Set(['JobComplete', 'Failed', 'Aborted']);
+
+/**
+ * Before reading back a Bulk 2.0 batch that was in flight when lockout died: find this user's ingest jobs on
+ * `objects` created since the run began; abort those never closed (Open: nothing was processed), and wait for
+ * those still processing (UploadComplete, InProgress) to reach a final state.
+ */
+export async function settleIngestJobs(
+  client: OrgClient,
+  opts: { objects: ReadonlySet<string>; since: string; userId: string; pollMs?: number; timeoutMs?: number },
+): Promise<{ waited: string[]; aborted: string[] }> {
+  const list = await client.request<{ records?: IngestJobInfo[] }>('GET', '/jobs/ingest');
+  const mine = (list.records ?? []).filter(
+    (j) =>
+      opts.objects.has(j.object) &&
+      (j.jobType ?? 'V2Ingest') === 'V2Ingest' &&
+      (!j.createdById || j.createdById === opts.userId) &&
+      (!j.createdDate || Date.parse(j.createdDate.replace(/\+0000$/, 'Z')) >= Date.parse(opts.since) - 60_000) &&
+      !TERMINAL.has(j.state),
+  );
+  const waited: string[] = [];
+  const aborted: string[] = [];
+  const deadline = Date.now() + (opts.timeoutMs ?? 10 * 60_000);
+  for (const job of mine) {
+    if (job.state === 'Open') {
+      await client.request('PATCH', `/jobs/ingest/${job.id}`, { state: 'Aborted' });
+      aborted.push(job.id);
+      continue;
+    }
+    waited.push(job.id);
+    for (;;) {
+      const info = await client.request<IngestJobInfo>('GET', `/jobs/ingest/${job.id}`);
+      if (TERMINAL.has(info.state)) break;
+      if (Date.now() > deadline) {
+        throw new OrgApiError(`Bulk 2.0 job ${job.id} is still ${info.state} after waiting`, 'JOB_NOT_COMPLETE', {
+          hint: 'run the same --resume again later',
+        });
+      }
+      await new Promise((r) => setTimeout(r, opts.pollMs ?? 1000));
+    }
+  }
+  return { waited, aborted };
+}

@@ -4,7 +4,6 @@ import {
   answersSchema,
   BUILTIN_VARS,
   playbookSchema,
-  ROLES,
   type Answers,
   type DecisionStep,
   type Playbook,
@@ -346,5 +345,3 @@ export function parseAnswers(text: string, pb: Playbook): { answers: Answers | n
   }
   return { answers: errors.length ? null : parsed.data, errors };
 }
-
-export { ROLES };

@@ -209,12 +209,15 @@ export async function runPlaybook(opts: RunOptions, deps: RunDeps): Promise<RunR
       const clock = step.clock ? clockInfo(step.clock, opts.incident.awareAt, shownAt) : undefined;
       deps.say(describeStep(step, index, order.length, all, clock?.text));
       let argv: string[] | undefined;
+      const learned: Record<string, string> = {};
       if (step.kind === 'command') {
-        const before = Object.keys(all).length;
         argv = await renderCommand(step, pb, all, opts.mode, deps);
-        for (const name of placeholders(step.command)) if (all[name] !== undefined) values[name] = all[name];
+        for (const name of placeholders(step.command)) {
+          if (values[name] === undefined && all[name] !== undefined && name in pb.vars) learned[name] = all[name]!;
+        }
+        Object.assign(values, learned);
         // A value was asked for: show the command as it will run.
-        if (Object.keys(all).length !== before) deps.say(`   $ ${redact(displayCommand(['lockout', ...argv]))}`);
+        if (Object.keys(learned).length) deps.say(`   $ ${redact(displayCommand(['lockout', ...argv]))}`);
       }
 
       const started = deps.now();
@@ -226,6 +229,7 @@ export async function runPlaybook(opts: RunOptions, deps: RunDeps): Promise<RunR
         owner: step.owner,
         timebox: step.timebox,
         ...(argv ? { command: redact(displayCommand(['lockout', ...argv])) } : {}),
+        ...(Object.keys(learned).length ? { learned: clean(learned) } : {}),
         ...(clock ? { clock: { name: step.clock, deadline: clock.deadline, minutesLeft: clock.minutesLeft } } : {}),
       });
 
@@ -251,7 +255,9 @@ export async function runPlaybook(opts: RunOptions, deps: RunDeps): Promise<RunR
         );
       }
       deps.say(
-        `  ${outcome.outcome === 'skipped' ? '↷ skipped' : '✓'} ${outcome.outcome}${outcome.decision ? `: ${outcome.decision}` : ''}`,
+        outcome.outcome === 'skipped'
+          ? `  ↷ skipped: ${outcome.reason ?? ''}`
+          : `  ✓ ${outcome.outcome}${outcome.decision ? `: ${outcome.decision}` : ''}`,
       );
     }
   } catch (e) {

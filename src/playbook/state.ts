@@ -89,6 +89,8 @@ export function foldRuns(entries: Iterable<ChainedEntry>): Map<string, RunState>
     } else if (e.kind === 'playbook.step.started') {
       const step = str(p.step);
       if (step) run.interrupted.add(step);
+      // Values asked for during the run (a variable's `from`) are kept for the steps after a resume.
+      for (const [k, v] of Object.entries(rec(p.learned))) if (typeof v === 'string') run.vars[k] = v;
     } else if (e.kind === 'playbook.step.completed') {
       const step = str(p.step);
       if (!step) continue;
@@ -107,6 +109,8 @@ export function foldRuns(entries: Iterable<ChainedEntry>): Map<string, RunState>
       });
     } else if (e.kind === 'playbook.stopped') {
       run.stopped = { step: str(p.step) ?? null, reason: str(p.reason) ?? '' };
+      // A stop is orderly: the step it names was not cut off half-way.
+      if (run.stopped.step) run.interrupted.delete(run.stopped.step);
     } else if (e.kind === 'playbook.completed') {
       run.finished = true;
     }

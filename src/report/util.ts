@@ -1,3 +1,5 @@
+import { redact } from '../redact.js';
+
 /** Small tolerant readers for evidence payloads written by other modules (their shapes grow over time). */
 
 export type Obj = Record<string, unknown>;
@@ -103,9 +105,9 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
 const codePoint = (c: string) => `[U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`;
 
-/** Make a value safe to show as text in any format: visible bidi/control characters, bounded length. */
+/** Make a value safe to show as text in any format: no secrets, visible bidi/control characters, bounded length. */
 export function cleanText(v: string, max = 4000): string {
-  let s = v.replace(BIDI, codePoint).replace(CONTROL, codePoint);
+  let s = redact(v).replace(BIDI, codePoint).replace(CONTROL, codePoint);
   if (s.length > max) s = `${s.slice(0, max)}… [${s.length - max} more characters]`;
   return s;
 }

@@ -5,7 +5,7 @@ import { status } from '../cli/output.js';
 import { LockoutError, OrgError, Refused, UsageError } from '../errors.js';
 import type { OrgClient, SaveResult } from '../org/client.js';
 import { connectOrg, type OrgFlags } from '../org/connect.js';
-import { gatherScope, rereadRecords, userIdsByUsername } from '../org/rollback-io.js';
+import { gatherScope, rereadRecords, settleIngestJobs, userIdsByUsername } from '../org/rollback-io.js';
 import { canonicalJson, sha256Hex } from '../store/chain.js';
 import type { Store } from '../store/evidence.js';
 import { writeFileAtomic } from '../util/fs.js';
@@ -443,6 +443,16 @@ async function reconcile(
   const out = { done: 0, resent: 0, failed: 0 };
   if (!sent.length) return out;
   status(ctx, `run ${run.id}: reading back ${sent.length} records whose batch was in flight`);
+  // A Bulk 2.0 job may still be running on the server: let it finish (or abort it if it was never closed) before
+  // reading back, so nothing it still writes lands after the read.
+  const bulkObjects = new Set(sent.filter((r) => r.channel === 'bulk2').map((r) => r.object));
+  if (bulkObjects.size) {
+    const me = await client.identity();
+    const settled = await settleIngestJobs(client, { objects: bulkObjects, since: run.createdAt, userId: me.userId });
+    if (settled.waited.length || settled.aborted.length) {
+      status(ctx, `  Bulk 2.0 jobs: waited for ${settled.waited.length}, aborted ${settled.aborted.length} never closed`);
+    }
+  }
   const byObject = groupBy(sent, (r) => r.object);
   const batch = nextBatchNumber(store.db, run.id);
   for (const [object, rows] of byObject) {
@@ -550,6 +560,7 @@ async function applyJournal(
       const op = opOf(rows[0]!.action);
       const bulk = op !== 'undelete' && rows.length >= bulkThreshold;
       const batches = bulk ? [rows] : chunk(rows, 200);
+      const channel = bulk ? 'bulk2' : op === 'undelete' ? 'soap' : 'collections';
       for (const b of batches) {
         const batch = nextBatchNumber(store.db, run.id);
         markSent(
@@ -557,6 +568,7 @@ async function applyJournal(
           run.id,
           b.map((r) => r.seq),
           batch,
+          channel,
           iso(ctx.now()),
         );
         const outcome = await send(client, op, object, b, bulk);
@@ -588,7 +600,7 @@ async function applyJournal(
                 batch,
                 object,
                 operation: op,
-                channel: bulk ? 'bulk2' : op === 'undelete' ? 'soap' : 'collections',
+                channel,
                 records: results.map((x) => ({
                   ...batchRecord(x.row, x.state === 'done', x.state === 'done' ? null : x.error),
                   ...(x.state === 'pending' ? { retry: true } : {}),

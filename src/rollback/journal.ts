@@ -25,6 +25,8 @@ export interface JournalRow {
   beforeImage: Rec;
   state: JournalState;
   batch: number | null;
+  /** How the last batch went out: collections, bulk2 (an ingest job), soap (undelete). */
+  channel: string | null;
   attempts: number;
   error: string | null;
 }
@@ -56,6 +58,7 @@ interface RawJournal {
   before_image: string;
   state: JournalState;
   batch: number | null;
+  channel: string | null;
   attempts: number;
   error: string | null;
 }
@@ -70,6 +73,7 @@ const toRow = (r: RawJournal): JournalRow => ({
   beforeImage: JSON.parse(r.before_image) as Rec,
   state: r.state,
   batch: r.batch,
+  channel: r.channel,
   attempts: r.attempts,
   error: r.error,
 });
@@ -85,7 +89,7 @@ export function nextRunId(db: DB): string {
 export function createRun(
   db: DB,
   run: Omit<RunRow, 'id' | 'finishedAt' | 'status'>,
-  rows: Omit<JournalRow, 'runId' | 'state' | 'batch' | 'attempts' | 'error'>[],
+  rows: Omit<JournalRow, 'runId' | 'state' | 'batch' | 'channel' | 'attempts' | 'error'>[],
   onCreated: (id: string) => void,
 ): string {
   return db
@@ -185,13 +189,13 @@ export function journalRows(db: DB, runId: string, states?: readonly JournalStat
   return rows.map(toRow);
 }
 
-/** Mark rows as sent in batch `batch` (committed before the request goes out). */
-export function markSent(db: DB, runId: string, seqs: readonly number[], batch: number, at: string): void {
+/** Mark rows as sent in batch `batch` over `channel` (committed before the request goes out). */
+export function markSent(db: DB, runId: string, seqs: readonly number[], batch: number, channel: string, at: string): void {
   const stmt = db.prepare(
-    "UPDATE rollback_journal SET state = 'sent', batch = ?, attempts = attempts + 1, updated_at = ? WHERE run_id = ? AND seq = ?",
+    "UPDATE rollback_journal SET state = 'sent', batch = ?, channel = ?, attempts = attempts + 1, updated_at = ? WHERE run_id = ? AND seq = ?",
   );
   db.transaction(() => {
-    for (const s of seqs) stmt.run(batch, at, runId, s);
+    for (const s of seqs) stmt.run(batch, channel, at, runId, s);
   }).immediate();
 }
 

@@ -1,17 +1,8 @@
 /** Small text helpers shared by rules. Pure. */
 
-const foldCache = new Map<string, string>();
-
-/** Lower case, accents removed, punctuation collapsed to single spaces. Memoised (bounded): values repeat. */
+/** Lower case, accents removed, punctuation collapsed to single spaces. */
 export function fold(s: string): string {
-  if (s.length > 40) return foldUncached(s);
-  let f = foldCache.get(s);
-  if (f === undefined) {
-    f = foldUncached(s);
-    // Bounded: once full, new values are folded without caching (names and towns repeat; most arrive early).
-    if (foldCache.size < 50_000) foldCache.set(s, f);
-  }
-  return f;
+  return foldUncached(s);
 }
 
 function foldUncached(s: string): string {

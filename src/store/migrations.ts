@@ -122,6 +122,7 @@ export const migrations: readonly Migration[] = [
         before_image TEXT NOT NULL,
         state TEXT NOT NULL,
         batch INTEGER,
+        channel TEXT,
         attempts INTEGER NOT NULL DEFAULT 0,
         error TEXT,
         updated_at TEXT,

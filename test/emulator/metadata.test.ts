@@ -160,3 +160,39 @@ describe('envelopes (pure)', () => {
     expect(out).toContain('<records xsi:type="RemoteSiteSetting"/>');
   });
 });
+
+describe('--state persistence', () => {
+  it('keeps metadata extras, tooling records and Bulk jobs across a restart', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'lockout-emu-state-'));
+    const statePath = join(dir, 'org.json');
+    try {
+      const first = await startEmulator({ seed: demoSeed({ scale: 0.02 }) as unknown as Seed, statePath });
+      const c1 = new Connection({ instanceUrl: first.instanceUrl, accessToken: first.accessToken, version: V });
+      const nc = (await c1.metadata.read('NamedCredential', ps.namedCredential)) as Md;
+      await c1.metadata.update('NamedCredential', { ...nc, calloutStatus: 'Disabled' } as never);
+      const site = (await c1.metadata.read('RemoteSiteSetting', ps.remoteSite)) as Md;
+      await c1.metadata.update('RemoteSiteSetting', { ...site, isActive: false } as never);
+      const jobs1 = ((await c1.request('/jobs/ingest')) as { records: unknown[] }).records.length;
+      await first.close();
+
+      const second = await startEmulator({ statePath });
+      try {
+        const c2 = new Connection({ instanceUrl: second.instanceUrl, accessToken: second.accessToken, version: V });
+        expect(((await c2.metadata.read('RemoteSiteSetting', ps.remoteSite)) as Md).isActive).toBe(false);
+        expect(second.state.ext.metadata).toMatchObject({
+          namedCredentials: { [ps.namedCredential]: { calloutStatus: 'Disabled' } },
+        });
+        const flows = await c2.tooling.query('SELECT Id FROM FlowDefinition WHERE ActiveVersionId != null');
+        expect(flows.totalSize).toBe(DEMO.integrations.length);
+        expect(((await c2.request('/jobs/ingest')) as { records: unknown[] }).records).toHaveLength(jobs1);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -113,6 +113,18 @@ describe('FlowDefinition', () => {
     expect((await flowView(DEMO.integrations[1]!.flow)).IsActive).toBe(false);
   });
 
+  it('updates several flows in one call (tooling sObject Collections, as jsforce sends arrays)', async () => {
+    const [a, b] = [DEMO.integrations[2]!.flow, DEMO.integrations[3]!.flow];
+    const ids = [(await flowDef(a)).Id as string, (await flowDef(b)).Id as string];
+    const res = await conn.tooling
+      .sobject('FlowDefinition')
+      .update(ids.map((Id) => ({ Id, Metadata: { activeVersionNumber: 0 } })));
+    expect(res.map((r) => r.success)).toEqual([true, true]);
+    expect(emu.router.counts.get('PATCH /services/data/:version/tooling/composite/sobjects')).toBe(1);
+    expect((await flowView(a)).IsActive).toBe(false);
+    expect((await flowView(b)).IsActive).toBe(false);
+  });
+
   it('has no DELETE (405)', async () => {
     const def = await flowDef(ps.flow);
     const res = await fetch(`${emu.instanceUrl}/services/data/v${V}/tooling/sobjects/FlowDefinition/${def.Id}`, {

@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 import os from 'node:os';
@@ -121,7 +122,8 @@ const sf = findSf();
   beforeAll(async () => {
     emu = await startEmulator({ port: 0, seed: smallSeed({ contacts: 2 }) });
     home = mkdtempSync(path.join(os.tmpdir(), 'lockout-sf-home-'));
-    execFileSync(
+    // Async: the emulator serves from this process, so a blocking exec would deadlock.
+    await promisify(execFile)(
       sf!,
       ['org', 'login', 'access-token', '--instance-url', emu.instanceUrl, '--no-prompt', '--alias', 'emu', '--json'],
       { env: { ...sfEnv(), SF_ACCESS_TOKEN: emu.accessToken }, encoding: 'utf8' },

@@ -315,6 +315,11 @@ describe('playbook run (interactive)', () => {
         .filter((e) => e.kind === 'incident.noted')
         .map((e) => payload(e).text),
     ).toContain('notice filed in T-9');
+    const asked = entries(dir).find((e) => payload(e).step === 'only-if-notify' && e.kind === 'playbook.step.started')!;
+    expect(payload(asked)).toMatchObject({
+      learned: { ticket: 'T-9' },
+      command: "lockout incident note 'notice filed in T-9'",
+    });
     const skipped = entries(dir).find((e) => payload(e).step === 'collect' && e.kind === 'playbook.step.completed')!;
     expect(payload(skipped)).toMatchObject({ outcome: 'skipped', reason: 'no partner contact yet' });
   });

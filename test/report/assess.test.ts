@@ -94,3 +94,16 @@ describe('lockout incident assess', () => {
     expect(r.code).toBe(2);
   });
 });
+
+describe('secrets in free text', () => {
+  it('never reach a report, even when someone pastes a token into a note', async () => {
+    const { cli } = await opened();
+    await cli(['incident', 'note', 'partner sent Authorization: Bearer abcdefghijklmnop1234 by mail']);
+    const md = (await cli(['report'])).stdout;
+    expect(md).not.toContain('abcdefghijklmnop1234');
+    expect(md).toContain('Bearer \\[REDACTED\\]');
+    const json = (await cli(['report', '--format', 'json'])).stdout;
+    expect(json).not.toContain('abcdefghijklmnop1234');
+    expect(json).toContain('Bearer [REDACTED]');
+  });
+});

@@ -171,6 +171,75 @@ describe('a rollback killed with SIGKILL mid-run, then --resume', () => {
   }, 120_000);
 });
 
+describe('a rollback killed while its Bulk 2.0 job is still processing, then --resume', () => {
+  let emu: Emulator;
+  afterAll(() => emu?.close());
+
+  it('waits for the job to finish, reads it back and sends nothing again', async () => {
+    const launcher = await cli();
+    emu = await startEmulator({ seed: rollbackSeed(300) });
+    const contacts = (await dump(emu, 'Contact')).records.Contact!;
+    const original = new Map(contacts.map((c) => [String(c.Id), String(c.Email)]));
+    const since = new Date(Date.parse((await dump(emu, 'Contact')).now) + 30_000).toISOString();
+    await advanceClock(emu, 60_000);
+    const { conn } = await connectAs(emu, INTEGRATION);
+    const ids = [...original.keys()];
+    for (let i = 0; i < ids.length; i += 200) {
+      await conn
+        .sobject('Contact')
+        .update(ids.slice(i, i + 200).map((Id, k) => ({ Id, Email: `fake${i + k}@partnersync.test` })));
+    }
+    // The job reports InProgress for 8 polls after it is closed.
+    await admin(emu, 'POST', '/bulk/config', { pollsInProgress: 8 });
+    await admin(emu, 'DELETE', '/requests');
+    const cwd = tempDir();
+    const db = path.join(cwd, 'rb.db');
+    const args = [
+      'rollback',
+      '--object',
+      'Contact',
+      '--user',
+      INTEGRATION,
+      '--since',
+      since,
+      '--yes',
+      '--bulk-threshold',
+      '50',
+      '--db',
+      db,
+      ...orgArgs(emu),
+    ];
+    const child = spawn(process.execPath, [launcher, ...args], {
+      cwd,
+      env: { ...process.env, LOCKOUT_ACTOR: 'tester' },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<string | null>((resolve) => child.on('exit', (_c, sig) => resolve(sig)));
+    const isPoll = (q: { method: string; path: string }) => q.method === 'GET' && /\/jobs\/ingest\/[^/]+$/.test(q.path);
+    for (let i = 0; i < 400; i += 1) {
+      await new Promise((r) => setTimeout(r, 25));
+      if ((await requests(emu)).requests.filter(isPoll).length >= 2) break;
+    }
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const before = (await requests(emu)).requests.length;
+
+    const r = await runCli(['--json', 'rollback', '--resume', 'rb-1', '--db', db, ...orgArgs(emu)], { cwd });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.reconciled).toEqual({ done: 300, resent: 0, failed: 0 });
+    expect(out.applied).toMatchObject({ done: 300, failed: 0 });
+    const during = (await requests(emu)).requests.slice(before);
+    // The resume listed the jobs and polled the running one; it created no second job.
+    expect(during.some((q) => q.method === 'GET' && q.path.endsWith('/jobs/ingest'))).toBe(true);
+    expect(during.filter(isPoll).length).toBeGreaterThan(0);
+    const all = (await requests(emu)).requests;
+    expect(all.filter((q) => q.method === 'POST' && q.path.endsWith('/jobs/ingest'))).toHaveLength(1);
+    for (const c of (await dump(emu, 'Contact')).records.Contact!) expect(c.Email).toBe(original.get(String(c.Id)));
+  }, 120_000);
+});
+
 describe('snapshot of a large CSV on the worker thread (built CLI)', () => {
   let launcher: string;
   beforeAll(async () => {

@@ -1,4 +1,5 @@
 import type { ReportModel } from '../model.js';
+import { redact } from '../../redact.js';
 
 export const JSON_SEAL_PREFIX = '  "seal": ';
 
@@ -8,7 +9,8 @@ export const JSON_SEAL_PREFIX = '  "seal": ';
  * top-level members are indented by exactly two spaces, and strings cannot hold raw newlines).
  */
 export function renderJsonBody(m: ReportModel): string {
-  const text = JSON.stringify(m, null, 2);
+  // Values stay as recorded (JSON is data, not markup), except that secrets never leave the tool.
+  const text = JSON.stringify(m, (_k, v: unknown) => (typeof v === 'string' ? redact(v) : v), 2);
   return `${text.slice(0, text.lastIndexOf('\n}'))},\n`;
 }
 
