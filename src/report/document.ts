@@ -318,7 +318,7 @@ export function buildDocument(m: ReportModel): Doc {
     { t: 'kv', rows: [kv('Data categories', s.dataCategories)] },
     {
       t: 'table',
-      headers: ['Field', 'Records changed', 'Restored by rollback', 'Unrecoverable', 'Source'],
+      headers: ['Field', 'Changed since snapshot (verify)', 'Restored by rollback', 'Unrecoverable', 'Source'],
       rows: m.fieldsAltered.map((f) => [
         clean(f.field, 200),
         f.count === null ? '-' : String(f.count),

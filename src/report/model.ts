@@ -463,7 +463,8 @@ function readMeasures(entries: readonly ChainedEntry[]): Measure[] {
 
 /**
  * Field names altered, restored and unrecoverable: names and counts only, never values. Changed counts come from
- * `verify.completed` (snapshot against the org: fieldCounts); restored counts from the records rollback batches
+ * the latest `verify.completed` per object (snapshot against the org: fieldCounts, i.e. records whose field differs
+ * from the snapshot); restored counts from the records rollback batches
  * wrote successfully (each record once per run); unrecoverable from the rollback plan.
  */
 function readFields(entries: readonly ChainedEntry[]): ReportModel['fieldsAltered'] {
@@ -477,15 +478,11 @@ function readFields(entries: readonly ChainedEntry[]): ReportModel['fieldsAltere
     return v;
   };
   const restoredSeen = new Set<string>();
+  const latestVerify = new Map<string, ChainedEntry>();
   for (const e of entries) {
     const p = e.payload;
-    if (e.kind === 'verify.completed' || /^rollback\.(completed|planned)$/.test(e.kind)) {
-      for (const [k, n] of counts(p, 'fieldCounts', 'fieldsAltered', 'byField')) {
-        const v = get(k);
-        v.count = Math.max(v.count ?? 0, n);
-        v.seqs.add(e.seq);
-      }
-    }
+    // The latest snapshot verify per object stands (an earlier one is superseded by re-verifying).
+    if (e.kind === 'verify.completed' && str(p, 'mode') !== 'manifest') latestVerify.set(str(p, 'object') ?? '', e);
     if (e.kind === 'rollback.planned' || e.kind === 'rollback.completed') {
       const unrec = counts(p, 'unrecoverable', 'unrecoverableFields');
       for (const [k, n] of unrec) {
@@ -509,6 +506,13 @@ function readFields(entries: readonly ChainedEntry[]): ReportModel['fieldsAltere
           v.seqs.add(e.seq);
         }
       }
+    }
+  }
+  for (const e of latestVerify.values()) {
+    for (const [k, n] of counts(e.payload, 'fieldCounts')) {
+      const v = get(k);
+      v.count = (v.count ?? 0) + n;
+      v.seqs.add(e.seq);
     }
   }
   return [...fields]

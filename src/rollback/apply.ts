@@ -320,6 +320,7 @@ export async function runRollback(
           counts: plan.summary.byObject,
           byAction: plan.summary.byAction,
           records: toWrite.length,
+          fieldsAltered: fieldsAltered(plan),
           conflicts: result.conflicts,
           unrecoverable: result.unrecoverable,
           manualReview: result.manualReview,
@@ -344,6 +345,18 @@ export async function runRollback(
   } finally {
     releaseLock(store.db, runId ?? lockName);
   }
+}
+
+/** Per field name, how many existing records the integration changed it on (restorable, conflicting or not). */
+function fieldsAltered(plan: Plan): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of plan.records) {
+    const names = new Set(
+      [...p.restores, ...p.conflicts, ...p.unrecoverable].map((x) => x.field).filter((f) => f !== '*'),
+    );
+    for (const f of names) out[f] = (out[f] ?? 0) + 1;
+  }
+  return out;
 }
 
 /** Parents go last when deleting (deleting an Account takes its Contacts with it) and first when undeleting. */
@@ -450,7 +463,10 @@ async function reconcile(
     const me = await client.identity();
     const settled = await settleIngestJobs(client, { objects: bulkObjects, since: run.createdAt, userId: me.userId });
     if (settled.waited.length || settled.aborted.length) {
-      status(ctx, `  Bulk 2.0 jobs: waited for ${settled.waited.length}, aborted ${settled.aborted.length} never closed`);
+      status(
+        ctx,
+        `  Bulk 2.0 jobs: waited for ${settled.waited.length}, aborted ${settled.aborted.length} never closed`,
+      );
     }
   }
   const byObject = groupBy(sent, (r) => r.object);

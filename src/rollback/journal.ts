@@ -190,7 +190,14 @@ export function journalRows(db: DB, runId: string, states?: readonly JournalStat
 }
 
 /** Mark rows as sent in batch `batch` over `channel` (committed before the request goes out). */
-export function markSent(db: DB, runId: string, seqs: readonly number[], batch: number, channel: string, at: string): void {
+export function markSent(
+  db: DB,
+  runId: string,
+  seqs: readonly number[],
+  batch: number,
+  channel: string,
+  at: string,
+): void {
   const stmt = db.prepare(
     "UPDATE rollback_journal SET state = 'sent', batch = ?, channel = ?, attempts = attempts + 1, updated_at = ? WHERE run_id = ? AND seq = ?",
   );

@@ -1,6 +1,31 @@
 import { ex, type Hit, type RecordRule } from '../rule.js';
 import { emailDomain, emailLocal, fold, quote } from '../text.js';
 
+const PLACEHOLDER_LABELS = new Set([
+  'example',
+  'exemple',
+  'beispiel',
+  'esempio',
+  'ejemplo',
+  'voorbeeld',
+  'exemplo',
+  'przyklad',
+  'test',
+  'testing',
+  'sample',
+  'demo',
+  'fake',
+  'dummy',
+  'placeholder',
+  'noemail',
+  'nomail',
+  'invalid',
+  'none',
+  'fakemail',
+  'testmail',
+  'mailtest',
+]);
+
 /** Placeholder and throw-away mail: `test@test.com`, `demo@demo.com`, `x@mailinator.com`. */
 export const placeholderEmail: RecordRule = {
   id: 'placeholder-email',
@@ -22,6 +47,13 @@ export const placeholderEmail: RecordRule = {
           evidence: quote(v.value),
           message: `${v.field} uses ${domain}, a placeholder or throw-away domain`,
           weight: 0.75,
+        });
+      } else if (PLACEHOLDER_LABELS.has(label) && domain.split('.').length <= 3) {
+        hits.push({
+          field: v.field,
+          evidence: quote(v.value),
+          message: `${v.field} uses ${domain}, named like a placeholder domain ("${label}")`,
+          weight: 0.6,
         });
       } else if (ref.disposable().has(domain)) {
         hits.push({
@@ -69,6 +101,7 @@ export const placeholderEmail: RecordRule = {
       ex('Contact', { LastName: 'Demo', Email: 'demo@demo.com' }),
       ex('Contact', { LastName: 'Test', Email: 'bob.test@mailinator.com' }),
       ex('Lead', { LastName: 'Lee', Email: 'ann+qa17@acme.io' }),
+      ex('Lead', { LastName: 'Lee', Email: 'ann.lee@example.io' }),
     ],
     quiet: [
       ex('Contact', { LastName: 'Smith', Email: 'anna.smith@gmail.com' }),

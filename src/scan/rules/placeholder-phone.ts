@@ -24,6 +24,8 @@ export const placeholderPhone: RecordRule = {
         why = 'ascending or descending digits';
       else if (listed.includes(d)) why = 'a common placeholder number';
       else if (/^(?:1)?555555\d{4}$/.test(d) || /^5555555$/.test(d)) why = 'the 555-555-xxxx pattern';
+      else if (/^555\d{4}$/.test(d) && !raw.trim().startsWith('+'))
+        why = 'a seven-digit 555 number, the film and TV convention';
       if (why)
         hits.push({ field: v.field, evidence: quote(raw), message: `${v.field} ${quote(raw)} is ${why}`, weight: 0.6 });
     }
@@ -35,6 +37,7 @@ export const placeholderPhone: RecordRule = {
       ex('Contact', { LastName: 'Bar', Phone: '000-000-0000' }),
       ex('Contact', { LastName: 'Bar', Phone: 'xxx-xxx-xxxx' }),
       ex('Contact', { LastName: 'Bar', Phone: '555-555-5556' }),
+      ex('Contact', { LastName: 'Bar', Phone: '555-1234' }),
     ],
     quiet: [
       ex('Contact', { LastName: 'Balint', Phone: '202-225-4115' }),

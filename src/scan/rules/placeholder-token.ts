@@ -2,6 +2,9 @@ import { ex, type Hit, type RecordRule } from '../rule.js';
 import type { Reference } from '../reference.js';
 import { fold, quote } from '../text.js';
 
+// `Testuser`, `DemoContact`, `TestFirst`: a test word glued to a generic noun (not `Testa` or `Testé`).
+const COMPOUND =
+  /^(?:test|demo|dummy|sample|fake|qa)(?:user|contact|account|lead|person|customer|name|first|last|firstname|lastname|company|guy|man|woman|kunde|nutzer)$/;
 const NEVER_REAL = new Set([
   'dummy',
   'fake',
@@ -72,7 +75,10 @@ export const placeholderToken: RecordRule = {
     const first = view.first('firstName');
     const last = view.first('lastName');
     const fullField = view.first('fullName');
-    const isToken = (v: string) => l.strong.has(fold(v).replace(/ ?\d+$/, ''));
+    const isToken = (v: string) => {
+      const f = fold(v).replace(/ ?\d+$/, '');
+      return l.strong.has(f) || COMPOUND.test(f);
+    };
     const firstTok = first ? isToken(first.value) : false;
     const lastTok = last ? isToken(last.value) : false;
 
@@ -227,6 +233,7 @@ export const placeholderToken: RecordRule = {
       ex('Contact', { FirstName: 'Test', LastName: 'Test', Email: 'test@test.com' }),
       ex('Contact', { FirstName: 'asdf', LastName: 'asdf' }),
       ex('Contact', { FirstName: 'John', LastName: 'Doe' }),
+      ex('Contact', { FirstName: 'TestFirst', LastName: 'TestLast' }),
       ex('Account', { Name: 'Test Company Inc.' }),
       ex('Account', { Name: 'Lorem Ipsum LLC', BillingStreet: 'Lorem ipsum dolor sit amet' }),
     ],
