@@ -177,7 +177,7 @@ export function demoSteps(now: Date): DemoStep[] {
     },
     {
       title: 'Prove the evidence is intact',
-      why: 'Re-walk the whole hash chain; the head hash matches the one printed in the report.',
+      why: 'Re-walk the whole hash chain. The report printed the head it was built on; its report.generated entry follows it.',
       argv: ['audit', 'verify'],
     },
   ];

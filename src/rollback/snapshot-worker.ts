@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { parse } from 'csv-parse';
 import { leafHash, MerkleBuilder } from './merkle.js';
-import { canonicalRecord, sha256Text, type Rec } from './records.js';
+import { canonicalRowEncoder, sha256Text } from './records.js';
 
 /**
  * Worker thread for large CSV snapshots: parses, canonicalizes, hashes and builds the Merkle root, and posts
@@ -33,6 +33,8 @@ async function run(): Promise<void> {
   });
   const merkle = new MerkleBuilder();
   let header: string[] | null = null;
+  let encode: ((cells: readonly string[]) => string) | null = null;
+  let idIndex = -1;
   let line = 1;
   let ids: string[] = [];
   let jsons: string[] = [];
@@ -51,20 +53,22 @@ async function run(): Promise<void> {
     for await (const cells of parser as AsyncIterable<string[]>) {
       if (!header) {
         header = cells;
+        const dup = header.find((h, i) => header!.indexOf(h) !== i);
+        if (dup !== undefined) {
+          port.postMessage({ type: 'error', message: `column "${dup}" appears twice in the header`, line: 1 });
+          return;
+        }
+        idIndex = header.indexOf('Id');
+        encode = canonicalRowEncoder(header);
         continue;
       }
       line += 1;
-      const rec: Rec = {};
-      for (let i = 0; i < header.length; i += 1) {
-        const v = cells[i]!;
-        rec[header[i]!] = v === '' ? null : v;
-      }
-      const id = rec.Id;
-      if (typeof id !== 'string' || !id) {
+      const id = idIndex >= 0 ? cells[idIndex] : undefined;
+      if (!id) {
         port.postMessage({ type: 'error', message: 'the record has no Id', line });
         return;
       }
-      const json = canonicalRecord(rec);
+      const json = encode!(cells);
       merkle.pushLeafHash(leafHash(json));
       ids.push(id);
       jsons.push(json);

@@ -75,6 +75,8 @@ export async function* readRecordFile(file: string, flag: string): AsyncGenerato
     for await (const cells of parser as AsyncIterable<string[]>) {
       if (!header) {
         header = cells;
+        const dup = header.find((h, i) => header!.indexOf(h) !== i);
+        if (dup !== undefined) throw new UsageError(`${flag} ${file}:1: column "${dup}" appears twice in the header`);
         continue;
       }
       line += 1;

@@ -1,4 +1,5 @@
 import { runCli } from '../helpers/cli.js';
+import { OrgError } from '../../src/errors.js';
 import { connectOrg } from '../../src/org/connect.js';
 import { adminClient, collect, FAST, smallSeed, startEmulator, testContext, type Emulator } from './emu.js';
 
@@ -94,6 +95,32 @@ describe('faults: every command completes or stops with exit 3/4 and a clear mes
       expect(r.code).toBe(3);
       expect(r.stderr).toMatch(/session is expired or invalid/);
       expect(r.stderr).not.toMatch(/emulator-password|lockout-test-secret/);
+    });
+  });
+
+  it('sessions expired by the org: a password login logs in again; once the user is frozen it is exit 3', async () => {
+    await withEmulator({ contacts: 2 }, async (emu) => {
+      const ctx = testContext(PASSWORD_ENV(emu));
+      const client = await connectOrg(ctx, undefined, FAST);
+      expect(await collect(client.query('SELECT Id FROM Contact'))).toHaveLength(2);
+      const expire = () =>
+        fetch(`${emu.instanceUrl}/__emulator/expire`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: 'admin@emulator.example' }),
+        });
+      expect(((await (await expire()).json()) as { expired: number }).expired).toBeGreaterThanOrEqual(1);
+      expect(await collect(client.query('SELECT Id FROM Contact'))).toHaveLength(2);
+
+      // Freeze the running user with the admin token, expire its sessions: the new login is refused.
+      const admin = await adminClient(emu, FAST);
+      const me = (await client.identity()).userId;
+      const [login] = await collect(client.query<{ Id: string }>(`SELECT Id FROM UserLogin WHERE UserId = '${me}'`));
+      expect((await admin.update('UserLogin', [{ Id: login!.Id as string, IsFrozen: true }]))[0]!.success).toBe(true);
+      await expire();
+      const err = await collect(client.query('SELECT Id FROM Contact')).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OrgError);
+      expect((err as Error).message).toMatch(/session is expired or invalid.*authentication failure/);
     });
   });
 

@@ -1,5 +1,11 @@
 import { changedFields, VerifyAccumulator } from '../../src/rollback/verify.js';
-import { canonicalRecord, comparable, recordHash, normalizeRecord } from '../../src/rollback/records.js';
+import {
+  canonicalRecord,
+  canonicalRowEncoder,
+  comparable,
+  recordHash,
+  normalizeRecord,
+} from '../../src/rollback/records.js';
 import { canonicalJson } from '../../src/store/chain.js';
 
 describe('changedFields', () => {
@@ -107,5 +113,27 @@ describe('canonicalRecord', () => {
       '{"Id":"2","Z":"x"}',
       '{"A":"y","B":"x","Id":"1"}',
     ]);
+  });
+});
+
+describe('canonicalRowEncoder', () => {
+  it.each([
+    [
+      ['Id', 'b', 'a'],
+      ['003', 'x', ''],
+    ],
+    [
+      ['Zed', 'é', 'e', '😀', 'Id'],
+      ['1', 'quote " and \\ back', 'line\nbreak', '😀', '003'],
+    ],
+    [['Id'], ['']],
+  ])('gives the same bytes as canonicalRecord for %j', (header, cells) => {
+    const rec: Record<string, string | null> = {};
+    header.forEach((h, i) => (rec[h] = cells[i] === '' ? null : cells[i]!));
+    expect(canonicalRowEncoder(header)(cells)).toBe(canonicalRecord(rec));
+    expect(canonicalRowEncoder(header)(cells)).toBe(canonicalJson(rec));
+  });
+  it('refuses a lone surrogate', () => {
+    expect(() => canonicalRowEncoder(['Id', 'A'])(['1', '\ud800'])).toThrow();
   });
 });
