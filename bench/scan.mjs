@@ -146,12 +146,14 @@ function generate(file, rows) {
 }
 
 async function bareParse(file) {
+  const cpu = process.cpuUsage();
   const start = performance.now();
   let n = 0;
   const parser = createReadStream(file).pipe(parse({ bom: true, columns: true }));
   for await (const _ of parser) n++;
   const s = (performance.now() - start) / 1000;
-  return { records: n, seconds: s, perSecond: n / s };
+  const c = process.cpuUsage(cpu);
+  return { records: n, seconds: s, perSecond: n / s, perCpuSecond: n / ((c.user + c.system) / 1e6) };
 }
 
 function scan(file, jobs) {
@@ -160,7 +162,7 @@ function scan(file, jobs) {
     const start = performance.now();
     const code = await main(process.argv.slice(2));
     const s = (performance.now() - start) / 1000;
-    process.stderr.write('BENCH ' + JSON.stringify({ code, seconds: s, maxRssMB: process.resourceUsage().maxRSS / 1024 }) + '\\n');
+    process.stderr.write('BENCH ' + JSON.stringify({ code, seconds: s, cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6, maxRssMB: process.resourceUsage().maxRSS / 1024 }) + '\\n');
   `;
   const out = path.join(CACHE, `findings-${jobs}.jsonl`);
   const script = path.join(CACHE, 'scan-child.mjs');
@@ -219,15 +221,19 @@ const results = {
   rows: ROWS,
   fileMB: Math.round(statSync(big).size / 2 ** 20),
   bareParse: Math.round(floor.perSecond),
+  bareParsePerCpuSecond: Math.round(floor.perCpuSecond),
+  loadAverage: os.loadavg().map((x) => +x.toFixed(1)),
   scanJobs1: {
     perSecond: Math.round(rate1),
     ratio: +(rate1 / floor.perSecond).toFixed(2),
+    perCpuSecond: Math.round(ROWS / one.cpuSeconds),
     peakRssMB: Math.round(one.maxRssMB),
     target: '>= 0.5x bare parse',
   },
   [`scanJobs${JOBS}`]: {
     perSecond: Math.round(rateN),
     ratio: +(rateN / floor.perSecond).toFixed(2),
+    cpuSeconds: +many.cpuSeconds.toFixed(1),
     peakRssMB: Math.round(many.maxRssMB),
     target: '>= 0.9x bare parse',
   },

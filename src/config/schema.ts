@@ -238,4 +238,9 @@ export const settings: readonly Setting[] = [
     env: 'LOCKOUT_SF_BIN',
     help: 'Salesforce CLI used by --target-org (default: sf on PATH)',
   },
+  {
+    path: null,
+    env: 'LOCKOUT_SNAPSHOT_WORKER_BYTES',
+    help: 'snapshot --file: CSV files of at least this size are parsed and hashed on a worker thread (default 16 MiB)',
+  },
 ];

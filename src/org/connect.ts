@@ -280,6 +280,10 @@ export async function connectOrg(ctx: Context, flags?: OrgFlags, opts: ConnectOp
   for (const name of ['SF_ACCESS_TOKEN', 'SF_PASSWORD', 'SF_CLIENT_SECRET']) registerSecret(ctx.env[name]);
   const org = resolveOrgConfig(ctx, f);
   const plan = planConnection(f, ctx.env, org);
+  if (plan.mode === 'env-access-token' && org.targetOrg && !ctx.flags.quiet && !ctx.flags.json) {
+    // The documented precedence puts SF_ACCESS_TOKEN before --target-org: say so rather than surprise.
+    ctx.io.err.write(`lockout: using SF_INSTANCE_URL + SF_ACCESS_TOKEN; target org "${org.targetOrg}" is ignored\n`);
+  }
   const version = org.apiVersion;
   const sfBin = opts.sfBin ?? ctx.env.LOCKOUT_SF_BIN ?? 'sf';
 

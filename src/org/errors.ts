@@ -73,8 +73,11 @@ export function toOrgError(e: unknown, what: string, ctx: { instanceUrl?: string
     });
   }
   if (code === 'REQUEST_LIMIT_EXCEEDED') {
+    const concurrent = /concurrent/i.test(message);
     return new OrgApiError(`${what}: the org's API limit is exhausted (REQUEST_LIMIT_EXCEEDED: ${message})`, code, {
-      hint: 'daily API calls are counted over a rolling 24 hours: wait, or ask Salesforce to raise the limit',
+      hint: concurrent
+        ? 'too many long-running requests at once in the org: try again in a few minutes'
+        : 'daily API calls are counted over a rolling 24 hours: wait, or ask Salesforce to raise the limit',
       cause: e,
     });
   }

@@ -41,6 +41,9 @@ export const COLLECTION_SIZE = 200;
 export const DEFAULT_BULK_THRESHOLD = 2000;
 
 const RETRY_STATUS = [420, 429, 500, 502, 503, 504];
+/** Error codes of outages (a read may be sent again). */
+const TRANSIENT_CODES =
+  /^(SERVER_UNAVAILABLE|UNKNOWN_EXCEPTION|ERROR_HTTP_(420|429|50[0234])|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|UND_ERR_SOCKET)$/;
 
 interface QueryPage {
   totalSize: number;
@@ -156,6 +159,21 @@ export class JsforceOrgClient implements OrgClient {
       return await fn();
     } catch (e) {
       throw toOrgError(e, what, { instanceUrl: this.instanceUrl, canRefresh: this.canRefresh });
+    }
+  }
+
+  /**
+   * A read sent as POST (SOAP Metadata read/list): jsforce never retries POSTs, so retry it here on outages only.
+   */
+  private async readCall<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.call(what, fn);
+      } catch (e) {
+        const transient = e instanceof OrgApiError && TRANSIENT_CODES.test(e.code);
+        if (!transient || attempt >= this.retry.maxRetries) throw e;
+        await sleep(this.retry.baseMs * 2 ** attempt);
+      }
     }
   }
 
@@ -389,7 +407,7 @@ export class JsforceOrgClient implements OrgClient {
     // The Metadata API reads at most 10 components per call.
     for (let i = 0; i < fullNames.length; i += 10) {
       const names = fullNames.slice(i, i + 10);
-      const res = await this.call(`reading ${type} metadata`, () => this.conn.metadata.read(type as never, names));
+      const res = await this.readCall(`reading ${type} metadata`, () => this.conn.metadata.read(type as never, names));
       out.push(...(asArray(res as unknown as MetadataComponent | MetadataComponent[]) as MetadataComponent[]));
     }
     return out.map((c) =>
@@ -416,7 +434,9 @@ export class JsforceOrgClient implements OrgClient {
   }
 
   async metadataList(type: string): Promise<MetadataFile[]> {
-    const res = await this.call(`listing ${type} metadata`, () => this.conn.metadata.list([{ type }], this.apiVersion));
+    const res = await this.readCall(`listing ${type} metadata`, () =>
+      this.conn.metadata.list([{ type }], this.apiVersion),
+    );
     return asArray(res as unknown as Record<string, unknown>[]).map((f) => ({
       fullName: String(f.fullName ?? ''),
       type: String(f.type ?? type),

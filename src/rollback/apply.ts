@@ -161,6 +161,10 @@ export async function runRollback(
     const client = await deps.connect(ctx, opts.org);
     const startCalls = client.calls;
     const scope = opts.scope;
+    // One budget check for the whole command: from here the client refuses any call beyond the allowance, so the
+    // reads are capped too; before writing, the plan's estimate is checked against what is left of it.
+    const budget = await client.ensureBudget(2 + 4 * scope.objects.length, 'reading the rollback scope');
+    const budgetStart = client.calls;
 
     // Read: users, then per object the records in scope, History rows and snapshot before-images.
     let userIds: string[] = [];
@@ -281,10 +285,17 @@ export async function runRollback(
       const ok = await confirm(ctx, `apply this rollback to ${client.instanceUrl}? [y/N] `);
       if (!ok) throw new Refused('rollback not confirmed', { hint: 'pass --yes to apply without a prompt' });
     }
-    await client.ensureBudget(estimate.total + 2, `rollback of ${toWrite.length} records`);
+    const left = budget.allowed - (client.calls - budgetStart);
+    if (estimate.total > left) {
+      throw new Refused(
+        `the rollback of ${toWrite.length} records needs about ${estimate.total} API calls, but only ${left} are left ` +
+          `of the API budget (${budget.budgetPercent}% of the ${budget.remaining} daily API calls remaining)`,
+        { hint: 'raise --api-budget (config org.apiBudget), narrow the scope, or lower --bulk-threshold' },
+      );
+    }
 
     // Write: the plan and every before-image go into the store before the first write.
-    const identity = await client.identity().catch(() => null);
+    // The org is named by its instance URL (no identity call: two API calls this command does not need).
     const planJson = { scope, options, records: plan.records };
     runId = createRun(
       store.db,
@@ -295,7 +306,7 @@ export async function runRollback(
         actor: ctx.actor(),
         createdAt: iso(ctx.now()),
         instanceUrl: client.instanceUrl,
-        orgId: identity?.orgId ?? null,
+        orgId: null,
         scope,
         options,
         summary: plan.summary,
@@ -314,7 +325,6 @@ export async function runRollback(
           runId: id,
           kind: 'rollback',
           instanceUrl: client.instanceUrl,
-          orgId: identity?.orgId ?? null,
           scope,
           options,
           counts: plan.summary.byObject,

@@ -182,7 +182,8 @@ export async function scanCommand(ctx: Context, opts: ScanCommandOptions): Promi
   for (const hook of opts.after ?? []) await hook(ctx, result, opts);
 
   if (opts.failOn) {
-    const failing = result.findings.filter((f) => atLeast(f.level, opts.failOn!)).length;
+    const bar = t[opts.failOn];
+    const failing = result.findings.filter((f) => atLeast(f.level, opts.failOn!) && f.score >= bar).length;
     if (failing) {
       throw new FindingsFound(
         `${failing} finding${failing === 1 ? '' : 's'} at or above ${opts.failOn} (--fail-on ${opts.failOn})`,

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { flatten, objectFromLabel } from './fields.js';
 import { evaluateBatch, type Batch, type Evaluated, type Evaluator } from './evaluate.js';
+import { collect, COLLECT_EVERY } from './gc.js';
 import { HeavyHitters } from './population.js';
 import { reference, type Reference } from './reference.js';
 import { defaultPopulationRules, defaultRules, RULES_VERSION } from './registry.js';
@@ -109,6 +110,7 @@ interface Candidate {
 }
 
 const BATCH = 256;
+
 const SKETCH_CAPACITY = 20_000;
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
@@ -293,6 +295,7 @@ export async function runScan(
         if (rows.length >= BATCH) await flush();
         recordsRead += 1;
         if (opts.onProgress && recordsRead % 10_000 === 0) opts.onProgress(recordsRead);
+        if (collect && recordsRead % COLLECT_EVERY === 0) collect();
       }
       await flush();
       const stats = src.stats?.();
@@ -347,8 +350,9 @@ export async function runScan(
     reasons.push(...added.values());
     if (!reasons.length) continue;
     const score = combine(reasons);
-    const level = levelOf(score, t);
-    if (!level || score < minScore) continue;
+    if (score < minScore || score === 0) continue;
+    // Below the low threshold a record is listed only when --min-score asks for it, and then counts as low.
+    const level = levelOf(score, t) ?? 'low';
     unfiltered.push({ id: c.id, level });
     const before = opts.baseline?.get(c.id);
     if (before && atLeast(before, level)) {

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { evaluateBatch, type Batch } from './evaluate.js';
+import { collect, COLLECT_EVERY } from './gc.js';
 import { reference } from './reference.js';
 import { defaultPopulationRules, defaultRules } from './registry.js';
 import type { Layout } from './view.js';
@@ -13,6 +14,12 @@ const ev = {
   ref: reference(),
 };
 const layouts = new Map<string, Layout>();
+let seen = 0;
 parentPort?.on('message', (batch: Batch) => {
   parentPort?.postMessage({ seq: batch.seq, results: evaluateBatch(batch, ev, layouts) });
+  seen += batch.rows.length;
+  if (collect && seen >= COLLECT_EVERY) {
+    seen = 0;
+    collect();
+  }
 });

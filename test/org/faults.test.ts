@@ -48,6 +48,49 @@ describe('faults: every command completes or stops with exit 3/4 and a clear mes
     });
   }, 20000);
 
+  it('Bulk results pages (fetched by lockout): 503 retried; 401 renews a password session; plain token exit 3', async () => {
+    await withEmulator({ faults: 'GET */jobs/query/*/results status=503 times=1', contacts: 30 }, async (emu) => {
+      const client = await adminClient(emu, FAST);
+      const rows = await collect(client.bulkQuery('SELECT Id FROM Contact', { pageSize: 10, pollIntervalMs: 10 }));
+      expect(new Set(rows.map((r) => r.Id)).size).toBe(30);
+    });
+    await withEmulator({ faults: 'GET */jobs/query/*/results status=401 times=1', contacts: 30 }, async (emu) => {
+      const client = await connectOrg(testContext(PASSWORD_ENV(emu)), undefined, FAST);
+      const rows = await collect(client.bulkQuery('SELECT Id FROM Contact', { pageSize: 10, pollIntervalMs: 10 }));
+      expect(rows).toHaveLength(30);
+      const plain = await adminClient(emu, FAST);
+      const added = await fetch(`${emu.instanceUrl}/__emulator/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ spec: 'GET */jobs/query/*/results status=401' }),
+      });
+      expect(added.status).toBe(200);
+      const err = await collect(plain.bulkQuery('SELECT Id FROM Contact', { pollIntervalMs: 10 })).catch(
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(OrgError);
+      expect((err as Error).message).toMatch(/reading Bulk API 2.0 results of job 750\w+: the session is expired/);
+    });
+  });
+
+  it('503 on a Metadata read (a SOAP POST): retried by lockout, then it succeeds; an update is not retried', async () => {
+    await withEmulator({ faults: 'POST /services/Soap/m/* status=503 times=1' }, async (emu) => {
+      const client = await adminClient(emu, FAST);
+      const before = client.calls;
+      const [missing] = await client.metadataRead('RemoteSiteSetting', ['No_Such_Site']);
+      expect(missing!.fullName).toBeUndefined();
+      expect(client.calls - before).toBe(2);
+    });
+    await withEmulator({ faults: 'POST /services/Soap/m/* status=503 times=1' }, async (emu) => {
+      const client = await adminClient(emu, FAST);
+      await expect(
+        client.metadataUpdate('RemoteSiteSetting', [
+          { fullName: 'X', url: 'https://x.example.com', isActive: false, disableProtocolSecurity: false },
+        ]),
+      ).rejects.toThrow(/updating RemoteSiteSetting metadata: .*SERVER_UNAVAILABLE/);
+    });
+  });
+
   it('UNABLE_TO_LOCK_ROW on some records: only those are sent again, and all end saved', async () => {
     await withEmulator(
       { faults: 'PATCH */composite/sobjects error=UNABLE_TO_LOCK_ROW times=3', contacts: 10 },
@@ -112,12 +155,17 @@ describe('faults: every command completes or stops with exit 3/4 and a clear mes
       expect(((await (await expire()).json()) as { expired: number }).expired).toBeGreaterThanOrEqual(1);
       expect(await collect(client.query('SELECT Id FROM Contact'))).toHaveLength(2);
 
-      // Freeze the running user with the admin token, expire its sessions: the new login is refused.
-      const admin = await adminClient(emu, FAST);
+      // Freeze the running user (with a fresh session from the emulator): its next new login is refused.
+      const fresh = await fetch(`${emu.instanceUrl}/__emulator/tokens`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin@emulator.example' }),
+      });
+      const { accessToken } = (await fresh.json()) as { accessToken: string };
+      const admin = await connectOrg(testContext(), { instanceUrl: emu.instanceUrl, accessToken }, FAST);
       const me = (await client.identity()).userId;
       const [login] = await collect(client.query<{ Id: string }>(`SELECT Id FROM UserLogin WHERE UserId = '${me}'`));
       expect((await admin.update('UserLogin', [{ Id: login!.Id as string, IsFrozen: true }]))[0]!.success).toBe(true);
-      await expire();
       const err = await collect(client.query('SELECT Id FROM Contact')).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(OrgError);
       expect((err as Error).message).toMatch(/session is expired or invalid.*authentication failure/);

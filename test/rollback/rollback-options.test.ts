@@ -195,6 +195,35 @@ describe('rollback options and faults', () => {
     expect(writes).toHaveLength(Math.ceil(450 / 200) + 1);
   });
 
+  it('refuses (exit 4) before writing when the plan needs more API calls than the budget leaves', async () => {
+    const inc = await incident(450);
+    emu = inc.emu;
+    // 10% of about 80 remaining daily calls = 7: enough to read the scope (4), not to write and verify 452 records (4).
+    await admin(emu, 'POST', '/limits', { DailyApiRequests: { Remaining: 80 } });
+    await admin(emu, 'DELETE', '/requests');
+    const cwd = tempDir();
+    const args = [
+      '--json',
+      'rollback',
+      '--object',
+      'Contact',
+      '--user',
+      INTEGRATION,
+      '--since',
+      inc.since,
+      '--yes',
+      ...orgArgs(emu),
+    ];
+    const r = await runCli(args, { cwd });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/needs about \d+ API calls, but only \d+ are left of the API budget/);
+    const log = await requests(emu);
+    expect(log.requests.filter((q) => q.method !== 'GET')).toHaveLength(0);
+    const ok = await runCli([...args, '--api-budget', '100'], { cwd });
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).applied.done).toBe(452);
+  });
+
   it('quarantine strategy, --integration from config, approval threshold', async () => {
     const inc = await incident(3);
     emu = inc.emu;

@@ -2,6 +2,13 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/
 import { ex, type Hit, type RecordRule } from '../rule.js';
 import { digitsOf, quote } from '../text.js';
 
+// Overseas territories dial like their country (a French address with a Réunion number is coherent).
+const TERRITORIES: Record<string, string[]> = {
+  FR: ['RE', 'GP', 'MQ', 'GF', 'YT', 'PM', 'BL', 'MF'],
+  GB: ['GG', 'JE', 'IM'],
+  US: ['PR', 'GU', 'VI', 'AS', 'MP'],
+};
+
 // Numbering plans decide validity by prefix and length; the last four digits never matter. Caching on
 // (region, digits but the last four, length) is exact for that and saves the costly parse for repeated prefixes.
 const cache = new Map<string, boolean>();
@@ -46,7 +53,8 @@ export const phoneValidity: RecordRule = {
       if (d.length < 6) continue; // too short: placeholder-phone explains those
       const international = /^\s*(?:\+|00)/.test(raw);
       if (!international && !region) continue;
-      if (!valid(raw, d, international ? null : region)) {
+      const regions = international ? [null] : [region, ...(TERRITORIES[region!] ?? [])];
+      if (!regions.some((r) => valid(raw, d, r))) {
         hits.push({
           field: v.field,
           evidence: quote(v.value),
@@ -66,6 +74,7 @@ export const phoneValidity: RecordRule = {
     quiet: [
       ex('Contact', { LastName: 'Balint', Phone: '202-225-4115', MailingCountry: 'United States' }),
       ex('Contact', { LastName: 'Rauch', Phone: '01.40.63.65.92', MailingCountry: 'France' }),
+      ex('Contact', { LastName: 'Hoarau', Phone: '02 62 22 60 82', MailingCountry: 'France' }),
       ex('Contact', { LastName: 'Ng', Phone: '0113 243 3144', MailingCountry: 'United Kingdom' }),
     ],
   },
