@@ -14,6 +14,7 @@ interface VerifyFlags extends OrgFlags {
   snapshot?: string;
   file?: string;
   manifest?: string;
+  bulk?: boolean;
 }
 
 function renderSnapshot(r: SnapshotVerifyResult): string {
@@ -46,7 +47,8 @@ export function registerVerify(program: Command, ctxFor: (cmd: Command) => Conte
       .description('compare the org or an export with a snapshot, or check a Data Loader file against its manifest')
       .option('--snapshot <id>', 'snapshot to compare with (the org, or --file)')
       .option('--file <export>', 'an export (CSV or .jsonl) to compare, or the file a --manifest describes')
-      .option('--manifest <file>', 'check --file against this manifest (sha256 and row count)'),
+      .option('--manifest <file>', 'check --file against this manifest (sha256 and row count)')
+      .option('--bulk', 'read the org through a Bulk API 2.0 query (large objects)'),
   ).action(async (flags: VerifyFlags, cmd: Command) => {
     const ctx = ctxFor(cmd);
     if (flags.manifest) {
@@ -59,7 +61,7 @@ export function registerVerify(program: Command, ctxFor: (cmd: Command) => Conte
     }
     if (!flags.snapshot)
       throw new UsageError('verify: give --snapshot <id> (with or without --file), or --file with --manifest');
-    const r = await verifySnapshot(ctx, { snapshot: flags.snapshot, file: flags.file, org: flags });
+    const r = await verifySnapshot(ctx, { snapshot: flags.snapshot, file: flags.file, org: flags, bulk: flags.bulk });
     emit(ctx, r, renderSnapshot);
   });
 }

@@ -33,6 +33,7 @@ import {
   estimateCalls,
   planUndo,
   writes,
+  type BeforeImage,
   type CallEstimate,
   type HistoryRow,
   type Plan,
@@ -175,7 +176,7 @@ export async function runRollback(
     }
     const records: ScopedRecord[] = [];
     const history: HistoryRow[] = [];
-    const snapshots = new Map<string, import('./plan.js').BeforeImage>();
+    const snapshots = new Map<string, BeforeImage>();
     const updateable = new Map<string, Set<string>>();
     const protectByName = cfg.protect.accounts.some((a) => !/^001[a-zA-Z0-9]{12}([a-zA-Z0-9]{3})?$/.test(a));
     for (const object of scope.objects) {
@@ -280,11 +281,6 @@ export async function runRollback(
         },
       );
     }
-    if (!opts.yes) {
-      status(ctx, renderPlanSummary(result));
-      const ok = await confirm(ctx, `apply this rollback to ${client.instanceUrl}? [y/N] `);
-      if (!ok) throw new Refused('rollback not confirmed', { hint: 'pass --yes to apply without a prompt' });
-    }
     const left = budget.allowed - (client.calls - budgetStart);
     if (estimate.total > left) {
       throw new Refused(
@@ -292,6 +288,11 @@ export async function runRollback(
           `of the API budget (${budget.budgetPercent}% of the ${budget.remaining} daily API calls remaining)`,
         { hint: 'raise --api-budget (config org.apiBudget), narrow the scope, or lower --bulk-threshold' },
       );
+    }
+    if (!opts.yes) {
+      status(ctx, renderPlanSummary(result));
+      const ok = await confirm(ctx, `apply this rollback to ${client.instanceUrl}? [y/N] `);
+      if (!ok) throw new Refused('rollback not confirmed', { hint: 'pass --yes to apply without a prompt' });
     }
 
     // Write: the plan and every before-image go into the store before the first write.

@@ -387,7 +387,7 @@ export interface SnapshotVerifyResult extends VerifyResult {
 /** Compare the org (or an export file) with a snapshot: unchanged, changed (which fields), added, deleted. */
 export async function verifySnapshot(
   ctx: Context,
-  opts: { snapshot: string; file?: string; org: OrgFlags; limit?: number },
+  opts: { snapshot: string; file?: string; org: OrgFlags; limit?: number; bulk?: boolean },
   deps: Deps = defaultDeps,
 ): Promise<SnapshotVerifyResult> {
   const snap = requireSnapshot(ctx, opts.snapshot, '--snapshot');
@@ -417,7 +417,8 @@ export async function verifySnapshot(
     const client = await deps.connect(ctx, opts.org);
     against = `org:${client.instanceUrl}`;
     const soql = `SELECT ${snap.fields.join(', ')} FROM ${snap.object}${snap.where ? ` WHERE ${snap.where}` : ''} ORDER BY Id`;
-    for await (const r of client.query(soql, { batchSize: 2000 })) take(normalizeRecord(r));
+    if (opts.bulk) for await (const r of client.bulkQuery(soql)) take(r as Rec);
+    else for await (const r of client.query(soql, { batchSize: 2000 })) take(normalizeRecord(r));
   }
   for (const r of snapshotRecords(db, snap.n)) if (!seen.has(r.id)) acc.deleted(r.id);
   const res = acc.finish();

@@ -325,5 +325,18 @@ describe('rollback options and faults', () => {
     expect(state.get(String(first.Id))).toMatchObject({ Email: first.Email, Department: null });
     const v = await runCli(['--json', 'verify', '--snapshot', JSON.parse(snap.stdout).id, ...orgArgs(emu)], { cwd });
     expect(JSON.parse(v.stdout).counts).toEqual({ unchanged: 3, changed: 0, added: 0, deleted: 0 });
+    // Through Bulk 2.0 (CSV text values) the comparison is the same.
+    const vb = await runCli(['--json', 'verify', '--snapshot', JSON.parse(snap.stdout).id, '--bulk', ...orgArgs(emu)], {
+      cwd,
+    });
+    expect(JSON.parse(vb.stdout).counts).toEqual({ unchanged: 3, changed: 0, added: 0, deleted: 0 });
+    // A change made after the rollback shows up with its field name.
+    await conn.sobject('Contact').update({ Id: String(first.Id), Department: 'Sales' });
+    const v2 = JSON.parse(
+      (await runCli(['--json', 'verify', '--snapshot', JSON.parse(snap.stdout).id, '--bulk', ...orgArgs(emu)], { cwd }))
+        .stdout,
+    );
+    expect(v2.counts).toEqual({ unchanged: 2, changed: 1, added: 0, deleted: 0 });
+    expect(v2.changed).toEqual([{ id: String(first.Id), fields: ['Department'] }]);
   });
 });

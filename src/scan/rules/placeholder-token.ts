@@ -98,6 +98,15 @@ export const placeholderToken: RecordRule = {
       first &&
       last &&
       ((firstTok && lastTok) ||
+        ((firstTok || lastTok) &&
+          [first.value, last.value].every(
+            (v) =>
+              isToken(v) ||
+              fold(v)
+                .split(' ')
+                .every((w) => l.strong.has(w) || l.generic.has(w)),
+          ) &&
+          nameWords.some((w) => l.weak.has(w))) ||
         (nameWords.length > 1 &&
           nameWords.every((w) => l.strong.has(w) || l.generic.has(w)) &&
           nameWords.some((w) => l.weak.has(w))))
@@ -234,6 +243,7 @@ export const placeholderToken: RecordRule = {
       ex('Contact', { FirstName: 'asdf', LastName: 'asdf' }),
       ex('Contact', { FirstName: 'John', LastName: 'Doe' }),
       ex('Contact', { FirstName: 'TestFirst', LastName: 'TestLast' }),
+      ex('Contact', { FirstName: 'DO NOT USE', LastName: 'Test Contact' }),
       ex('Account', { Name: 'Test Company Inc.' }),
       ex('Account', { Name: 'Lorem Ipsum LLC', BillingStreet: 'Lorem ipsum dolor sit amet' }),
     ],

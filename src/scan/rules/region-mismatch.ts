@@ -19,6 +19,17 @@ function countriesOfCallingCode(code: string): string[] {
   return callingCodes.get(code) ?? [];
 }
 
+/** Places of a town name, retrying without a river or district qualifier (`Offenbach am Main` -> `Offenbach`). */
+function placesOf(ref: Reference, name: string) {
+  const exact = ref.places(name);
+  if (exact.length) return exact;
+  const base = name.replace(
+    /\s*\(.*\)\s*$|\s+(?:am|an der|an|im|in der|bei|ob|upon|on|sur|lès|en)\s.+$|\s+\d+\s*$/i,
+    '',
+  );
+  return base !== name && base.length >= 3 ? ref.places(base) : exact;
+}
+
 function stateCodes(a: Address, ref: Reference, country: string): string[] {
   if (!a.state) return [];
   return ref
@@ -103,8 +114,7 @@ export const regionMismatch: RecordRule = {
           const stated = stateCodes(a, ref, country);
           for (const s of stated) claimed.add(s);
           const cityRegions = a.city
-            ? ref
-                .places(a.city.value)
+            ? placesOf(ref, a.city.value)
                 .filter((p) => p.country === country)
                 .map((p) => p.admin)
             : [];
