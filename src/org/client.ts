@@ -259,4 +259,10 @@ export interface OrgClient {
 
   /** Revoke an OAuth token (e.g. an OauthToken's DeleteToken) at `/services/oauth2/revoke`. */
   revokeToken(token: string): Promise<void>;
+
+  /**
+   * Abort a Bulk API 1.0 job (`/services/async/<v>/job/<id>`, authenticated with `X-SFDC-Session`, which `request`
+   * does not send). One call; never retried (a write).
+   */
+  abortBulkV1Job(jobId: string): Promise<void>;
 }

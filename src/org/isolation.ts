@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { Connection } from 'jsforce';
-import { OrgError } from '../errors.js';
 import type { OrgClient, SObjectRecord } from './client.js';
 import { errorCodeOf, toOrgError } from './errors.js';
 import type {
@@ -559,21 +557,6 @@ export const disabledNamedCredential = (n: NamedCredentialState): Record<string,
   calloutStatus: 'Disabled',
 });
 
-/**
- * Bulk API 1.0 authenticates with `X-SFDC-Session`, which OrgClient.request does not send; jsforce's Bulk 1.0
- * client does. The jsforce Connection stays inside src/org: it is taken from the client that wraps it.
- * (OrgClient has no Bulk 1.0 abort of its own yet.)
- */
-async function abortV1(client: OrgClient, jobId: string): Promise<void> {
-  const conn = Reflect.get(client, 'conn') as Connection | undefined;
-  if (!conn?.bulk) throw new OrgError(`abort Bulk 1.0 job ${jobId}: this org client cannot reach Bulk API 1.0`);
-  try {
-    await conn.bulk.job(jobId).abort();
-  } catch (e) {
-    throw toOrgError(e, `abort Bulk 1.0 job ${jobId}`);
-  }
-}
-
 /** Abort Bulk jobs: 2.0 by PATCH state=Aborted, 1.0 by POSTing an Aborted jobInfo. One call per job. */
 export async function abortJobs(
   client: OrgClient,
@@ -583,7 +566,7 @@ export async function abortJobs(
   for (const { key, job } of items) {
     try {
       if (job.api === 'v1') {
-        await abortV1(client, job.id);
+        await client.abortBulkV1Job(job.id);
       } else {
         await client.request('PATCH', `/jobs/${job.api === 'v2-query' ? 'query' : 'ingest'}/${job.id}`, {
           state: 'Aborted',

@@ -674,6 +674,11 @@ export class JsforceOrgClient implements OrgClient {
     )) as T;
   }
 
+  async abortBulkV1Job(jobId: string): Promise<void> {
+    // Counted and budget-checked by the instrumented transport, like every other request.
+    await this.call(`abort Bulk 1.0 job ${jobId}`, () => this.conn.bulk.job(jobId).abort());
+  }
+
   async revokeToken(token: string): Promise<void> {
     registerSecret(token);
     await this.request('POST', '/services/oauth2/revoke', `token=${encodeURIComponent(token)}`, {

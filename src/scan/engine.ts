@@ -3,14 +3,14 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { flatten, objectFromLabel } from './fields.js';
-import { evaluateBatch, type Batch, type Evaluated, type Evaluator } from './evaluate.js';
+import { evaluateBatch, type Batch, type BatchResult, type Evaluator } from './evaluate.js';
 import { collect, COLLECT_EVERY } from './gc.js';
 import { HeavyHitters } from './population.js';
 import { reference, type Reference } from './reference.js';
 import { defaultPopulationRules, defaultRules, RULES_VERSION } from './registry.js';
 import type { CohortVerdict, PopulationRule, RecordRule } from './rule.js';
 import { atLeast, combine, levelOf } from './score.js';
-import type { CohortFinding, Finding, Level, Reason, ScanSource, Thresholds } from './types.js';
+import type { CohortFinding, Finding, Level, Reason, ScanRecord, ScanSource, Thresholds } from './types.js';
 import { detectObject } from './view.js';
 import { buildView, layoutFor, type Layout } from './view.js';
 
@@ -120,12 +120,12 @@ export const workersAvailable = (): boolean => existsSync(fileURLToPath(WORKER_U
 class Pool {
   private workers: Worker[];
   private next = 0;
-  private waiting = new Map<number, { resolve: (r: Evaluated[]) => void; reject: (e: unknown) => void }>();
+  private waiting = new Map<number, { resolve: (r: BatchResult) => void; reject: (e: unknown) => void }>();
   constructor(n: number, data: unknown) {
     this.workers = Array.from({ length: n }, () => {
       const w = new Worker(WORKER_URL, { workerData: data });
-      w.on('message', (m: { seq: number; results: Evaluated[] }) => {
-        this.waiting.get(m.seq)?.resolve(m.results);
+      w.on('message', (m: BatchResult) => {
+        this.waiting.get(m.seq)?.resolve(m);
         this.waiting.delete(m.seq);
       });
       w.on('error', (e) => {
@@ -135,7 +135,7 @@ class Pool {
       return w;
     });
   }
-  submit(batch: Batch): Promise<Evaluated[]> {
+  submit(batch: Batch): Promise<BatchResult> {
     return new Promise((resolve, reject) => {
       this.waiting.set(batch.seq, { resolve, reject });
       this.workers[this.next++ % this.workers.length]!.postMessage(batch);
@@ -144,11 +144,6 @@ class Pool {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
-}
-
-function lower(values: Record<string, string | null>, name: string): string | undefined {
-  const k = Object.keys(values).find((x) => x.toLowerCase() === name);
-  return k ? (values[k] ?? undefined) : undefined;
 }
 
 /**
@@ -166,7 +161,14 @@ export async function runScan(
   const rules = (opts.rules ?? defaultRules).filter((r) => !disabled.has(r.id));
   const population = (opts.population ?? defaultPopulationRules).filter((r) => !disabled.has(r.id));
   const tracked = new Set(population.filter((p) => p.track).map((p) => p.id));
-  const ev: Evaluator = { rules, population, fields: opts.fields ?? {}, ref };
+  const ev: Evaluator = {
+    rules,
+    population,
+    fields: opts.fields ?? {},
+    ref,
+    low: opts.thresholds.low,
+    allowlist: opts.allowlist,
+  };
   const t = opts.thresholds;
   const minScore = opts.minScore ?? t.low;
   const jobs = Math.max(1, opts.jobs ?? 1);
@@ -190,55 +192,32 @@ export async function runScan(
   let allowlisted = 0;
   let seq = 0;
 
-  const allowReasons = (reasons: Reason[], values: Record<string, string | null>): Reason[] => {
-    if (!opts.allowlist?.values.size) return reasons;
-    return reasons.filter((r) => {
-      for (const f of r.field.split('+')) {
-        const accepted = opts.allowlist!.values.get(f.toLowerCase());
-        const v = lower(values, f.toLowerCase());
-        if (accepted && v !== undefined && accepted.has(v.trim().toLowerCase())) return false;
-      }
-      return true;
-    });
-  };
-
-  const absorb = (batch: Batch, lines: number[], results: Evaluated[]) => {
-    const idCol = batch.header.findIndex((h) => h.toLowerCase() === 'id');
+  const absorb = (batch: Batch, result: BatchResult) => {
+    allowlisted += result.allowlisted;
+    for (const [key, n, f] of result.counts) {
+      counts.add(key, n);
+      if (f) flaggedCounts.add(key, f);
+    }
+    for (const [b, n] of result.bases) base.add(b, n);
+    if (!result.candidates.length) return;
     const lk = `${batch.object}\u0000${batch.header.join('\u0001')}`;
     let layout = layouts.get(lk);
     if (!layout) {
       layout = layoutFor(batch.header, batch.object, ev.fields);
       layouts.set(lk, layout);
     }
-    for (let i = 0; i < results.length; i++) {
-      const r = results[i]!;
-      const row = batch.rows[i]!;
-      const id = (idCol >= 0 ? row[idCol]?.trim() : '') || `${batch.file}:${lines[i]}`;
-      if (opts.allowlist?.ids.has(id)) {
-        allowlisted += 1;
-        continue;
-      }
-      if (r.reasons.length === 0 && r.keys.length === 0) continue;
+    for (const c of result.candidates) {
+      const row = batch.rows[c.i]!;
       const values: Record<string, string | null> = {};
       for (let j = 0; j < batch.header.length; j++) values[batch.header[j]!] = row[j] ?? null;
-      const reasons = allowReasons(r.reasons, values);
-      const recordFlagged = reasons.length > 0 && combine(reasons) >= t.low;
-      const bases = new Set<string>();
-      for (const k of r.keys) {
-        counts.add(k.key);
-        if (recordFlagged) flaggedCounts.add(k.key);
-        bases.add(k.base);
-      }
-      for (const b of bases) base.add(b);
-      if (reasons.length === 0 && !r.keys.some((k) => tracked.has(k.rule))) continue;
       const view = buildView(values, layout, ref);
       candidates.push({
-        id,
+        id: c.id,
         object: batch.object,
         file: batch.file,
-        line: lines[i]!,
-        reasons,
-        keys: r.keys.map((k) => k.key),
+        line: batch.lines[c.i]!,
+        reasons: c.reasons,
+        keys: c.keys,
         country: view.country,
         createdDate: view.first('createdDate')?.value,
         createdById: view.first('createdById')?.value,
@@ -247,19 +226,19 @@ export async function runScan(
     }
   };
 
-  const inflight: { batch: Batch; lines: number[]; result: Promise<Evaluated[]> | Evaluated[] }[] = [];
+  const inflight: { batch: Batch; result: Promise<BatchResult> }[] = [];
   const drain = async (keep: number) => {
     while (inflight.length > keep) {
       const head = inflight.shift()!;
-      absorb(head.batch, head.lines, await head.result);
+      absorb(head.batch, await head.result);
     }
   };
-  const submit = async (batch: Batch, lines: number[]) => {
+  const submit = async (batch: Batch) => {
     if (pool) {
-      inflight.push({ batch, lines, result: pool.submit(batch) });
+      inflight.push({ batch, result: pool.submit(batch) });
       await drain(jobs * 4);
     } else {
-      absorb(batch, lines, evaluateBatch(batch, ev, layouts));
+      absorb(batch, evaluateBatch(batch, ev, layouts));
     }
   };
 
@@ -273,24 +252,41 @@ export async function runScan(
       let ordinal = 0;
       const flush = async () => {
         if (!rows.length || !header) return;
-        const batch: Batch = { seq: seq++, file: src.label, object: object!, header, rows };
-        const l = lines;
+        const batch: Batch = { seq: seq++, file: src.label, object: object!, header, rows, lines };
         rows = [];
         lines = [];
-        await submit(batch, l);
+        await submit(batch);
       };
       for await (const rec of src.records) {
         ordinal += 1;
-        const flat = flatten(rec);
-        if (!object) object = detectObject(flat, objectFromLabel(src.label));
-        const keys = Object.keys(flat);
-        const key = keys.join('\u0001');
-        if (key !== headerKey) {
-          await flush();
-          header = keys;
-          headerKey = key;
+        if (Array.isArray(rec)) {
+          // Array rows of a fixed header (CSV): no per-record object.
+          const fixed = src.header!();
+          if (fixed !== header) {
+            await flush();
+            header = [...fixed];
+            headerKey = header.join('\u0001');
+          }
+          if (!object) {
+            const idCol = header.findIndex((h) => h.toLowerCase() === 'id');
+            object = detectObject(
+              idCol >= 0 ? { Id: (rec[idCol] as string | null) ?? null } : {},
+              objectFromLabel(src.label),
+            );
+          }
+          rows.push(rec as (string | null)[]);
+        } else {
+          const flat = flatten(rec as ScanRecord);
+          if (!object) object = detectObject(flat, objectFromLabel(src.label));
+          const keys = Object.keys(flat);
+          const key = keys.join('\u0001');
+          if (key !== headerKey) {
+            await flush();
+            header = keys;
+            headerKey = key;
+          }
+          rows.push(keys.map((k) => flat[k] ?? null));
         }
-        rows.push(keys.map((k) => flat[k] ?? null));
         lines.push(src.line ? src.line() : ordinal);
         if (rows.length >= BATCH) await flush();
         recordsRead += 1;

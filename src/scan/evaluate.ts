@@ -1,5 +1,6 @@
 import type { PopulationRule, RecordRule } from './rule.js';
 import type { Reference } from './reference.js';
+import { combine } from './score.js';
 import type { Reason } from './types.js';
 import { buildView, layoutFor, type Layout } from './view.js';
 
@@ -10,12 +11,38 @@ export interface Batch {
   object: string;
   header: string[];
   rows: (string | null)[][];
+  /** Input line of each row (ids of records without an Id are `<file>:<line>`). */
+  lines: number[];
 }
 
-/** What evaluating one record yields: its reasons and the population cohorts it belongs to. */
-export interface Evaluated {
+/** A record worth keeping: it has record-level reasons or belongs to a tracked cohort. */
+export interface BatchCandidate {
+  /** Index of the row in the batch. */
+  i: number;
+  id: string;
   reasons: Reason[];
-  keys: { rule: string; key: string; base: string }[];
+  keys: string[];
+}
+
+/**
+ * What evaluating a batch yields: the candidates, and cohort counts aggregated over the batch (so a worker sends
+ * back a few entries per batch rather than one object per record).
+ */
+export interface BatchResult {
+  seq: number;
+  candidates: BatchCandidate[];
+  /** [cohort key, records, records flagged by record-level rules] */
+  counts: [string, number, number][];
+  /** [cohort base, records] */
+  bases: [string, number][];
+  allowlisted: number;
+}
+
+/** Accepted ids and field values, as evaluation applies them. */
+export interface EvalAllowlist {
+  ids: ReadonlySet<string>;
+  /** lower-case field name -> accepted values (trimmed, lower case) */
+  values: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /** Everything evaluation needs besides the records. */
@@ -24,22 +51,51 @@ export interface Evaluator {
   population: readonly PopulationRule[];
   fields: Record<string, string>;
   ref: Reference;
+  /** Score at which a record counts as flagged in cohort statistics (the low threshold). */
+  low: number;
+  allowlist?: EvalAllowlist;
+}
+
+/** Drop reasons about field values the allowlist accepts. */
+function allowReasons(reasons: Reason[], values: Record<string, string | null>, allow?: EvalAllowlist): Reason[] {
+  if (!allow?.values.size || !reasons.length) return reasons;
+  const lowerKeys = new Map(Object.keys(values).map((k) => [k.toLowerCase(), k]));
+  return reasons.filter((r) => {
+    for (const f of r.field.split('+')) {
+      const accepted = allow.values.get(f.toLowerCase());
+      const key = lowerKeys.get(f.toLowerCase());
+      const v = key === undefined ? undefined : values[key];
+      if (accepted && v !== undefined && v !== null && accepted.has(v.trim().toLowerCase())) return false;
+    }
+    return true;
+  });
 }
 
 /** Evaluate a batch: pure given the reference data. Runs in the main thread or in a worker. */
-export function evaluateBatch(batch: Batch, ev: Evaluator, layouts = new Map<string, Layout>()): Evaluated[] {
+export function evaluateBatch(batch: Batch, ev: Evaluator, layouts = new Map<string, Layout>()): BatchResult {
   const lk = `${batch.object}\u0000${batch.header.join('\u0001')}`;
   let layout = layouts.get(lk);
   if (!layout) {
     layout = layoutFor(batch.header, batch.object, ev.fields);
     layouts.set(lk, layout);
   }
-  const out: Evaluated[] = [];
-  for (const row of batch.rows) {
+  const idCol = batch.header.findIndex((h) => h.toLowerCase() === 'id');
+  const tracked = new Set(ev.population.filter((p) => p.track).map((p) => p.id));
+  const counts = new Map<string, [number, number]>();
+  const bases = new Map<string, number>();
+  const candidates: BatchCandidate[] = [];
+  let allowlisted = 0;
+  for (let i = 0; i < batch.rows.length; i++) {
+    const row = batch.rows[i]!;
+    const id = (idCol >= 0 ? row[idCol]?.trim() : '') || `${batch.file}:${batch.lines[i]}`;
+    if (ev.allowlist?.ids.has(id)) {
+      allowlisted += 1;
+      continue;
+    }
     const values: Record<string, string | null> = {};
-    for (let i = 0; i < batch.header.length; i++) values[batch.header[i]!] = row[i] ?? null;
+    for (let j = 0; j < batch.header.length; j++) values[batch.header[j]!] = row[j] ?? null;
     const view = buildView(values, layout, ev.ref);
-    const reasons: Reason[] = [];
+    let reasons: Reason[] = [];
     for (const rule of ev.rules) {
       for (const hit of rule.check(view, ev.ref)) {
         reasons.push({
@@ -51,9 +107,33 @@ export function evaluateBatch(batch: Batch, ev: Evaluator, layouts = new Map<str
         });
       }
     }
-    const keys: { rule: string; key: string; base: string }[] = [];
-    for (const p of ev.population) for (const k of p.keys(view, batch.file)) keys.push({ rule: p.id, ...k });
-    out.push({ reasons, keys });
+    reasons = allowReasons(reasons, values, ev.allowlist);
+    const flagged = reasons.length > 0 && combine(reasons) >= ev.low ? 1 : 0;
+    const keys: string[] = [];
+    let keep = reasons.length > 0;
+    let lastBase = '';
+    for (const p of ev.population) {
+      for (const k of p.keys(view, batch.file)) {
+        keys.push(k.key);
+        const c = counts.get(k.key);
+        if (c) {
+          c[0] += 1;
+          c[1] += flagged;
+        } else counts.set(k.key, [1, flagged]);
+        if (k.base !== lastBase) {
+          bases.set(k.base, (bases.get(k.base) ?? 0) + 1);
+          lastBase = k.base;
+        }
+        if (tracked.has(p.id)) keep = true;
+      }
+    }
+    if (keep) candidates.push({ i, id, reasons, keys });
   }
-  return out;
+  return {
+    seq: batch.seq,
+    candidates,
+    counts: [...counts].map(([k, [n, f]]) => [k, n, f]),
+    bases: [...bases],
+    allowlisted,
+  };
 }

@@ -121,6 +121,23 @@ function openText(file: string, stdin?: Readable) {
 
 const HEADER_NAME = /^[\p{L}_][\p{L}\p{N}_.()\s-]*$/u;
 
+/** Check a CSV header row: field names, each once. Returns the trimmed names. */
+function checkHeader(header: string[], label: string): string[] {
+  const names = header.map((h) => h.trim());
+  const badName = names.find(
+    (h) => !h || !HEADER_NAME.test(h) || (/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(h) && /\d/.test(h)),
+  );
+  if (badName !== undefined) {
+    throw bad(label, 1, `missing header row: "${badName}" is not a field name (the first row must name the fields)`);
+  }
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (seen.has(n.toLowerCase())) throw bad(label, 1, `the header names the field "${n}" twice`);
+    seen.add(n.toLowerCase());
+  }
+  return names;
+}
+
 /** A CSV input as Data Loader / `sf data export bulk` write it: header of API names, BOM, CRLF, quoted newlines. */
 export function csvSource(file: string, opts: FileSourceOptions = {}): ScanSource {
   const label = file === '-' ? '-' : file;
@@ -129,32 +146,14 @@ export function csvSource(file: string, opts: FileSourceOptions = {}): ScanSourc
   let line = 0;
   let digest: string | null = null;
   let bytes = 0;
-  async function* records(): AsyncGenerator<ScanRecord> {
+  let fixedHeader: readonly string[] = [];
+  async function* records(): AsyncGenerator<string[]> {
     const { text, digest: d, bytes: b } = openText(file, opts.stdin);
     let headerChecked = false;
-    let prevEnd = 1;
+    let prevEnd = 0;
+    let header: string[] | null = null;
     const parser = parse({
       bom: true,
-      columns: (header: string[]) => {
-        headerChecked = true;
-        const names = header.map((h) => h.trim());
-        const badName = names.find(
-          (h) => !h || !HEADER_NAME.test(h) || (/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(h) && /\d/.test(h)),
-        );
-        if (badName !== undefined) {
-          throw bad(
-            label,
-            1,
-            `missing header row: "${badName}" is not a field name (the first row must name the fields)`,
-          );
-        }
-        const seen = new Set<string>();
-        for (const n of names) {
-          if (seen.has(n.toLowerCase())) throw bad(label, 1, `the header names the field "${n}" twice`);
-          seen.add(n.toLowerCase());
-        }
-        return names;
-      },
       info: true,
       max_record_size: MAX_RECORD_CHARS,
       skip_empty_lines: true,
@@ -166,7 +165,14 @@ export function csvSource(file: string, opts: FileSourceOptions = {}): ScanSourc
     text.on('error', (e) => parser.destroy(e));
     text.pipe(parser);
     try {
-      for await (const item of parser as AsyncIterable<{ record: Record<string, string>; info: Info }>) {
+      for await (const item of parser as AsyncIterable<{ record: string[]; info: Info }>) {
+        if (!header) {
+          header = checkHeader(item.record, label);
+          headerChecked = true;
+          fixedHeader = header;
+          prevEnd = item.info.lines;
+          continue;
+        }
         rows += 1;
         line = prevEnd + 1;
         prevEnd = item.info.lines;
@@ -194,6 +200,7 @@ export function csvSource(file: string, opts: FileSourceOptions = {}): ScanSourc
     label,
     object: opts.object,
     records: records(),
+    header: () => fixedHeader,
     line: () => line,
     stats: () => ({ sha256: digest, rows, skipped, bytes }),
   };

@@ -12,7 +12,13 @@ export interface ScanSource {
   label: string;
   /** The sObject type when the source knows it (flag or org query); else detected from Ids or the label. */
   object?: string;
-  records: AsyncIterable<ScanRecord>;
+  /**
+   * The records. A source that knows a fixed header (CSV) may yield rows as arrays in `header()` order instead of
+   * objects: the engine then skips building and flattening an object per record.
+   */
+  records: AsyncIterable<ScanRecord | readonly (string | null)[]>;
+  /** The fixed header of array rows (required when `records` yields arrays). */
+  header?: () => readonly string[];
   /** Line of the record last yielded (CSV: its first physical line). Absent: the record's ordinal. */
   line?: () => number;
   /** Called after the source is exhausted: the input's sha256, rows read and rows skipped. */

@@ -1,22 +1,30 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { evaluateBatch, type Batch } from './evaluate.js';
+import { evaluateBatch, type Batch, type EvalAllowlist } from './evaluate.js';
 import { collect, COLLECT_EVERY } from './gc.js';
 import { reference } from './reference.js';
 import { defaultPopulationRules, defaultRules } from './registry.js';
 import type { Layout } from './view.js';
 
-/** Worker thread entry: evaluates batches with the enabled rules (by id) and posts the results back in order. */
-const data = workerData as { ruleIds: string[]; populationIds: string[]; fields: Record<string, string> };
+/** Worker thread entry: evaluates batches with the enabled rules (by id) and posts each result back. */
+const data = workerData as {
+  ruleIds: string[];
+  populationIds: string[];
+  fields: Record<string, string>;
+  low: number;
+  allowlist?: EvalAllowlist;
+};
 const ev = {
   rules: defaultRules.filter((r) => data.ruleIds.includes(r.id)),
   population: defaultPopulationRules.filter((r) => data.populationIds.includes(r.id)),
   fields: data.fields,
   ref: reference(),
+  low: data.low,
+  allowlist: data.allowlist,
 };
 const layouts = new Map<string, Layout>();
 let seen = 0;
 parentPort?.on('message', (batch: Batch) => {
-  parentPort?.postMessage({ seq: batch.seq, results: evaluateBatch(batch, ev, layouts) });
+  parentPort?.postMessage(evaluateBatch(batch, ev, layouts));
   seen += batch.rows.length;
   if (collect && seen >= COLLECT_EVERY) {
     seen = 0;

@@ -30,7 +30,18 @@ export const generatorStreet: RecordRule = {
       const s = a.street;
       if (!s) continue;
       const line = s.value.split(/\r?\n/)[0]!.trim();
-      const m = /^(\d+[a-z]?)\s+(.+?)\s+([\p{L}]+)\.?$/u.exec(line);
+      if (/^(?:USNS|USNV|USS|USCGC) \p{Lu}\p{L}+$|^PSC \d{4}, Box \d{4}$|^Unit \d{4} Box \d{4}$/u.test(line)) {
+        hits.push({
+          field: s.field,
+          evidence: quote(line),
+          message: `${s.field} "${quote(line)}" is a military (APO/FPO) address template that generators mix into civilian data`,
+          weight: 0.4,
+        });
+        continue;
+      }
+      // A trailing unit ("Apt. 123", "Suite 400") does not change the street's own suffix.
+      const street = line.replace(/,?\s+(?:Apt\.?|Suite|Unit|Ste\.?|#)\s*\w+$/i, '');
+      const m = /^(\d+[a-z]?)\s+(.+?)\s+([\p{L}]+)\.?$/u.exec(street);
       if (!m) continue;
       if (/^0\d*$/.test(m[1]!)) {
         hits.push({
@@ -53,6 +64,8 @@ export const generatorStreet: RecordRule = {
   examples: {
     fires: [
       ex('Contact', { LastName: 'Anderson', MailingStreet: '0087 Russell Pass' }),
+      ex('Contact', { LastName: 'Smith', MailingStreet: 'PSC 4115, Box 7815' }),
+      ex('Contact', { LastName: 'Hill', MailingStreet: '8421 Smith Ports Suite 309' }),
       ex('Contact', { LastName: 'Yost', MailingStreet: '48577 Hoeger Vista' }),
     ],
     quiet: [

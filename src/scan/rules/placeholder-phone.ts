@@ -1,6 +1,8 @@
 import { ex, type Hit, type RecordRule } from '../rule.js';
 import { digitsOf, quote } from '../text.js';
 
+const ascending = (s: string): boolean => [...s].every((c, i) => i === 0 || Number(c) === (Number(s[i - 1]) + 1) % 10);
+
 const SEQUENCES = ['0123456789', '1234567890', '9876543210', '0987654321'];
 
 /** Phone values that are keyboard or digit patterns: `123-456-7890`, `000-000-0000`, `555-555-5555`, `1`. */
@@ -23,6 +25,7 @@ export const placeholderPhone: RecordRule = {
       else if (d.length >= 7 && SEQUENCES.some((s) => s.includes(d) || d.endsWith(s)))
         why = 'ascending or descending digits';
       else if (listed.includes(d)) why = 'a common placeholder number';
+      else if (d.length >= 10 && ascending(d.slice(-7))) why = 'a number ending in seven ascending digits';
       else if (/^(?:1)?555555\d{4}$/.test(d) || /^5555555$/.test(d)) why = 'the 555-555-xxxx pattern';
       else if (/^555\d{4}$/.test(d) && !raw.trim().startsWith('+'))
         why = 'a seven-digit 555 number, the film and TV convention';
@@ -38,6 +41,7 @@ export const placeholderPhone: RecordRule = {
       ex('Contact', { LastName: 'Bar', Phone: 'xxx-xxx-xxxx' }),
       ex('Contact', { LastName: 'Bar', Phone: '555-555-5556' }),
       ex('Contact', { LastName: 'Bar', Phone: '555-1234' }),
+      ex('Contact', { LastName: 'Bar', Phone: '(312) 123-4567' }),
     ],
     quiet: [
       ex('Contact', { LastName: 'Balint', Phone: '202-225-4115' }),
