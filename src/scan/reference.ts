@@ -86,12 +86,16 @@ export interface Place {
   country: string;
   admin: string;
   population: number;
+  lat: number;
+  lon: number;
 }
 
 /** A subdivision: ISO country and the ISO 3166-2 suffix. */
 export interface Subdivision {
   country: string;
   code: string;
+  lat?: number;
+  lon?: number;
 }
 
 export interface Reference {
