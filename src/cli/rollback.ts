@@ -129,6 +129,7 @@ function renderUndo(r: UndoResult): string {
   }
   if (r.missing.length) lines.push(`records gone since the rollback: ${r.missing.join(', ')}`);
   lines.push(...renderApplied(r.applied, r.verification));
+  if (r.dryRun) lines.push('', 'dry run: nothing was changed');
   return lines.join('\n');
 }
 
@@ -214,6 +215,8 @@ export function registerRollback(program: Command, ctxFor: (cmd: Command) => Con
       if (scoped)
         throw new UsageError(`${flags.resume ? '--resume' : '--undo'} takes only a run id: the scope is in the run`);
       if (flags.resume && flags.undo) throw new UsageError('--resume and --undo cannot be combined');
+      if (flags.resume && flags.dryRun)
+        throw new UsageError('--resume finishes a run that was already approved; it has no --dry-run');
     }
     if (flags.resume) {
       const r = await resumeRollback(ctx, flags.resume, { org: flags, bulkThreshold: flags.bulkThreshold });
@@ -222,9 +225,14 @@ export function registerRollback(program: Command, ctxFor: (cmd: Command) => Con
       return;
     }
     if (flags.undo) {
-      const r = await undoRollback(ctx, flags.undo, { org: flags, onConflict: flags.onConflict, yes: !!flags.yes });
+      const r = await undoRollback(ctx, flags.undo, {
+        org: flags,
+        onConflict: flags.onConflict,
+        yes: !!flags.yes,
+        dryRun: !!flags.dryRun,
+      });
       emit(ctx, r, renderUndo);
-      failIfIncomplete(r.runId || null, r.applied, r.verification);
+      failIfIncomplete(r.runId, r.applied, r.verification);
       return;
     }
     let findings: Record<string, string[]> = {};

@@ -18,6 +18,7 @@ import {
   markSent,
   nextBatchNumber,
   recordResults,
+  refuseIfInterrupted,
   releaseLock,
   renameLock,
   requireRun,
@@ -159,6 +160,7 @@ export async function runRollback(
   if (!opts.dryRun) acquireLock(store.db, lockName, iso(ctx.now()));
   let runId: string | null = null;
   try {
+    //X
     const client = await deps.connect(ctx, opts.org);
     const startCalls = client.calls;
     const scope = opts.scope;
@@ -811,7 +813,9 @@ function finishRun(
 }
 
 export interface UndoResult {
-  runId: string;
+  /** The undo run's id; null for a dry run or when there is nothing to undo. */
+  runId: string | null;
+  dryRun: boolean;
   undoOf: string;
   items: number;
   conflicts: UndoConflict[];
@@ -825,7 +829,7 @@ export interface UndoResult {
 export async function undoRollback(
   ctx: Context,
   undoOf: string,
-  opts: { org: OrgFlags; onConflict: 'skip' | 'take-before'; yes: boolean },
+  opts: { org: OrgFlags; onConflict: 'skip' | 'take-before'; yes: boolean; dryRun?: boolean },
   deps: Deps = defaultDeps,
 ): Promise<UndoResult> {
   const store = ctx.store({ create: false });
@@ -839,6 +843,7 @@ export async function undoRollback(
   acquireLock(store.db, lockName, iso(ctx.now()));
   let runId: string | null = null;
   try {
+    //X
     const client = await deps.connect(ctx, opts.org);
     if (target.instanceUrl && client.instanceUrl !== target.instanceUrl) {
       throw new UsageError(`--undo ${undoOf}: the run was against ${target.instanceUrl}, not ${client.instanceUrl}`);
@@ -873,7 +878,8 @@ export async function undoRollback(
     const plan = { ...undo, items: undeleteOrder(undo.items) };
     const read = client.calls - start;
     const result: UndoResult = {
-      runId: '',
+      runId: null,
+      dryRun: !!opts.dryRun,
       undoOf,
       items: plan.items.length,
       conflicts: plan.conflicts,
@@ -886,6 +892,7 @@ export async function undoRollback(
       status(ctx, 'nothing to undo');
       return result;
     }
+    if (opts.dryRun) return result;
     if (!opts.yes) {
       const ok = await confirm(ctx, `undo ${undoOf}: ${plan.items.length} records on ${client.instanceUrl}? [y/N] `);
       if (!ok) throw new Refused('undo not confirmed', { hint: 'pass --yes to apply without a prompt' });

@@ -172,6 +172,18 @@ export function listRuns(db: DB): Omit<RunRow, 'plan'>[] {
   });
 }
 
+/** Refuse to start a run while an earlier one is interrupted: its in-flight records are not yet known. */
+export function refuseIfInterrupted(db: DB): void {
+  const run = db
+    .prepare("SELECT id FROM rollback_runs WHERE status = 'applying' ORDER BY created_at, id LIMIT 1")
+    .get() as { id: string } | undefined;
+  if (run) {
+    throw new Refused(`run ${run.id} was interrupted and is not finished`, {
+      hint: `finish it first: lockout rollback --resume ${run.id}`,
+    });
+  }
+}
+
 export function setRunStatus(db: DB, id: string, status: RunStatus, finishedAt: string | null): void {
   db.prepare('UPDATE rollback_runs SET status = ?, finished_at = ? WHERE id = ?').run(status, finishedAt, id);
 }

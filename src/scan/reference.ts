@@ -86,16 +86,12 @@ export interface Place {
   country: string;
   admin: string;
   population: number;
-  lat: number;
-  lon: number;
 }
 
 /** A subdivision: ISO country and the ISO 3166-2 suffix. */
 export interface Subdivision {
   country: string;
   code: string;
-  lat?: number;
-  lon?: number;
 }
 
 export interface Reference {
@@ -190,7 +186,7 @@ function buildReference(): Reference {
       else if (!list.some((q) => q.country === s.country && q.code === s.code)) list.push(s);
     };
     for (const s of states) {
-      const sub = { country: s.countryCode, code: s.isoCode };
+      const sub: Subdivision = { country: s.countryCode, code: s.isoCode };
       add(s.name, sub);
       // Short codes collide across countries; only the ones people write in addresses are indexed.
       if (['US', 'CA', 'AU'].includes(s.countryCode) && /^[A-Z]{2,3}$/.test(s.isoCode)) add(s.isoCode, sub);

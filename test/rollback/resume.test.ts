@@ -136,6 +136,14 @@ describe('a rollback killed with SIGKILL mid-run, then --resume', () => {
     );
     await advanceClock(emu, 600_000);
 
+    // The dead run holds no lock any more, but a new run must not plan over its in-flight records.
+    const fresh = await runCli(
+      ['rollback', '--object', 'Contact', '--user', INTEGRATION, '--since', since, '--yes', '--db', db, ...orgArgs(emu)],
+      { cwd },
+    );
+    expect(fresh.code).toBe(4);
+    expect(fresh.stderr).toMatch(/run rb-1 was interrupted[\s\S]*lockout rollback --resume rb-1/);
+
     const r = await runCli(['--json', 'rollback', '--resume', 'rb-1', '--db', db, ...orgArgs(emu)], { cwd });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

@@ -173,6 +173,14 @@ describe('rollback against the emulator', () => {
     // Someone fixes Last0's Email by hand after the rollback: undo must not clobber it.
     const ann = await connectAs(emu, PERSON);
     await ann.conn.sobject('Contact').update({ Id: ids.Last0!, Email: 'ann-fixed@acme-corp.com' });
+    // --dry-run shows the undo plan and changes nothing, even with --yes.
+    const before = JSON.stringify((await dump(emu, 'Contact')).records.Contact);
+    const dry = await runCli(['--json', 'rollback', '--undo', 'rb-1', '--dry-run', '--yes', ...orgArgs(emu)], { cwd });
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, runId: null, items: 6, applied: null });
+    expect(JSON.stringify((await dump(emu, 'Contact')).records.Contact)).toBe(before);
+    const resumeDry = await runCli(['rollback', '--resume', 'rb-1', '--dry-run', ...orgArgs(emu)], { cwd });
+    expect(resumeDry.code).toBe(2);
     const r = await runCli(['--json', 'rollback', '--undo', 'rb-1', '--yes', ...orgArgs(emu)], { cwd });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

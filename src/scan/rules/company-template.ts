@@ -4,7 +4,10 @@ import { quote } from '../text.js';
 const NAME = "\\p{Lu}[\\p{L}'’]+(?:-\\p{Lu}[\\p{L}'’]+)?";
 const DASH = new RegExp(`^${NAME} - ${NAME}$`, 'u');
 const TRIPLE = new RegExp(`^${NAME}, ${NAME} (?:and|und|et|y|e|en) ${NAME}$`, 'u');
-const SONS = new RegExp(`^${NAME} (?:and Sons|und Söhne|et Fils)$`, 'u');
+const SONS = new RegExp(
+  `^${NAME} (?:and Sons|und Söhne|et Fils|e Hijos|y Hijos|e Figli|e Filhos|och Söner|en Zonen)$`,
+  'u',
+);
 const HOUSEHOLD = /^(?:[\p{Lu}][\p{L}'’-]+, ){3,}[\p{Lu}][\p{L}'’-]+ and [\p{Lu}][\p{L}'’-]+ (?:Household|Family)$/u;
 
 /** Company names from generator templates: `X - Y`, `X, Y and Z`, `X and Sons`, nine-name households. */
