@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Scanner benchmark (issue 3): throughput and memory of `lockout scan` against the bare csv-parse floor.
 //
-//   npm run build && npm run bench:scan [-- --rows 1000000]
+//   npm run build && npm run bench:scan [-- --rows 1000000] [--generate-only]
 //
 // Generates a Contact CSV once (cached in bench/.cache/), then measures in one run:
 //   1. bare csv-parse of the file (records/s: the floor to beat),
@@ -198,6 +198,8 @@ for (const [file, rows] of [
     generate(file, rows);
   }
 }
+
+if (process.argv.includes('--generate-only')) process.exit(0);
 
 const machine = `${os.cpus()[0]?.model ?? 'cpu'} x ${os.availableParallelism()}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}`;
 console.error(`machine: ${machine}`);

@@ -47,6 +47,11 @@ const positiveInt = (v: string) => {
   return n;
 };
 
+const nonBlank = (v: string) => {
+  if (!v.trim()) throw new InvalidArgumentError('a name, not blank');
+  return v.trim();
+};
+
 const cell = (v: unknown): string => (v === null || v === undefined ? '(null)' : String(v)).slice(0, 40);
 
 function renderApplied(a: ApplyCounts | null, v: VerifyOutcome | null): string[] {
@@ -175,7 +180,11 @@ export function registerRollback(program: Command, ctxFor: (cmd: Command) => Con
       .option('--dry-run', 'print the plan; change nothing')
       .option('--plan-out <file>', 'write the full plan as <file>.csv and <file>.json')
       .option('-y, --yes', 'apply without asking')
-      .option('--approved-by <name>', 'who approved a rollback above thresholds.rollback.maxRecords (recorded)')
+      .option(
+        '--approved-by <name>',
+        'who approved a rollback above thresholds.rollback.maxRecords (recorded)',
+        nonBlank,
+      )
       .option('--bulk-threshold <n>', 'use Bulk API 2.0 from this many records per object and operation', positiveInt)
       .option('--resume <run-id>', 'finish an interrupted run (nothing is written twice)')
       .option('--undo <run-id>', 'put back what a run changed (conflict-aware)')

@@ -124,8 +124,10 @@ export function parseFaultSpec(spec: string): FaultRuleInput[] {
           else if (k === 'error') out.errorCode = v;
           else if (k === 'message') out.message = decodeURIComponent(v);
           else if (k === 'times') out.times = num();
-          else if (k === 'rate') out.rate = num();
-          else if (k === 'latency') out.latencyMs = num();
+          else if (k === 'rate') {
+            out.rate = num();
+            if (out.rate > 1) throw new Error(`faults: rate=${v} is more than 1 (100%) in rule "${rule}"`);
+          } else if (k === 'latency') out.latencyMs = num();
           else throw new Error(`faults: unknown key "${k}" in rule "${rule}"`);
         }
       }

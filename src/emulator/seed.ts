@@ -117,9 +117,27 @@ const isRef = (v: unknown): v is { '@ref': string } =>
 /** Fields of a seed record that are instructions, not record fields. */
 const META = new Set(['@ref', 'password', 'securityToken', 'accessToken', 'refreshToken', 'admin', 'appName']);
 
+/** The seed's top-level keys (docs/emulator-seed.schema.json): a misspelt one must not be ignored silently. */
+const SEED_KEYS = [
+  '$schema',
+  'org',
+  'oauthClients',
+  'schema',
+  'sobjects',
+  'historyTracking',
+  'tooling',
+  'metadata',
+  'bulkJobs',
+];
+
 /** Build an org from a seed. */
 export function loadSeed(seed: Seed, where = 'seed'): LoadedSeed {
   if (!seed || typeof seed !== 'object' || Array.isArray(seed)) throw new SeedError(`${where}: must be a JSON object`);
+  for (const k of Object.keys(seed)) {
+    if (!SEED_KEYS.includes(k)) {
+      throw new SeedError(`${where}: unknown top-level key "${k}" (known: ${SEED_KEYS.slice(1).join(', ')})`);
+    }
+  }
   const st = new OrgState();
   st.options.oauthClients = seed.oauthClients ?? [];
 

@@ -20,6 +20,7 @@ import {
   buildPlan,
   estimateCalls,
   resolveTargets,
+  unknownFlagTargets,
   verdict,
   type Action,
   type Plan,
@@ -285,6 +286,12 @@ export async function runIsolate(ctx: Context, opts: IsolateOptions, deps: RunDe
   const client = await deps.connect();
   const start = client.calls;
   const read = await readIsolationState(client, targets, ctx.now());
+  const unknown = unknownFlagTargets(opts.targets, read.pre.notFound);
+  if (unknown.length) {
+    throw new UsageError(unknown.join('; '), {
+      hint: 'check the spelling; lockout isolate --discover lists what the org has',
+    });
+  }
   const plan = buildPlan({
     targets,
     pre: read.pre,

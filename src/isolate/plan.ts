@@ -129,6 +129,25 @@ const uniqCI = (xs: Iterable<string>) => {
  * Expand `--integration` and the ad hoc target flags into one target list.
  * Returns `{ error }` naming the flag when an integration is not in the config.
  */
+/**
+ * Targets named on the command line that the org does not have: a misspelt --user must not read as "already
+ * isolated". Apps are left out: an app without OAuth tokens has nothing to revoke, which is not an error.
+ */
+export function unknownFlagTargets(flags: TargetFlags, notFound: PreState['notFound']): string[] {
+  const flagOf = {
+    user: ['--user', flags.user],
+    remoteSite: ['--remote-site', flags.remoteSite],
+    flow: ['--flow', flags.flow],
+  } as const;
+  const out: string[] = [];
+  for (const nf of notFound) {
+    if (!(nf.kind in flagOf)) continue;
+    const [flag, given] = flagOf[nf.kind as keyof typeof flagOf];
+    if ((given ?? []).some((g) => lower(g) === lower(nf.name))) out.push(`${flag} ${nf.name}: not found in the org`);
+  }
+  return out;
+}
+
 export function resolveTargets(
   configured: readonly Integration[],
   flags: TargetFlags,

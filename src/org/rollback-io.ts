@@ -1,5 +1,6 @@
-import type { OrgClient, SObjectRecord } from './client.js';
+import type { OrgClient, SObjectDescribe, SObjectRecord } from './client.js';
 import { OrgApiError } from './errors.js';
+import { UsageError } from '../errors.js';
 import { normalizeRecord, type Rec, type SfValue } from '../rollback/records.js';
 import type { HistoryRow, ScopedRecord } from '../rollback/plan.js';
 
@@ -67,9 +68,19 @@ function isMissingObject(e: unknown): boolean {
   return e instanceof OrgApiError && ['INVALID_TYPE', 'NOT_FOUND'].includes(e.code);
 }
 
+/** Describe an object named by --object; an object the org does not have is bad input (exit 2), not an org error. */
+export async function describeObject(client: OrgClient, object: string): Promise<SObjectDescribe> {
+  try {
+    return await client.describe(object);
+  } catch (e) {
+    if (isMissingObject(e)) throw new UsageError(`--object ${object}: the org has no such sObject type`);
+    throw e;
+  }
+}
+
 /** Read the records in scope for one object, and the History rows from the window start on (every user). */
 export async function gatherScope(client: OrgClient, req: GatherRequest): Promise<Gathered> {
-  const describe = await client.describe(req.object);
+  const describe = await describeObject(client, req.object);
   const fieldNames = new Map(describe.fields.map((f) => [f.name.toLowerCase(), f]));
   const has = (f: string) => fieldNames.has(f.toLowerCase());
   const updateable = new Set(describe.fields.filter((f) => f.updateable).map((f) => f.name));

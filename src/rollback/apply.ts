@@ -160,7 +160,7 @@ export async function runRollback(
   if (!opts.dryRun) acquireLock(store.db, lockName, iso(ctx.now()));
   let runId: string | null = null;
   try {
-    //X
+    if (!opts.dryRun) refuseIfInterrupted(store.db);
     const client = await deps.connect(ctx, opts.org);
     const startCalls = client.calls;
     const scope = opts.scope;
@@ -843,7 +843,7 @@ export async function undoRollback(
   acquireLock(store.db, lockName, iso(ctx.now()));
   let runId: string | null = null;
   try {
-    //X
+    if (!opts.dryRun) refuseIfInterrupted(store.db);
     const client = await deps.connect(ctx, opts.org);
     if (target.instanceUrl && client.instanceUrl !== target.instanceUrl) {
       throw new UsageError(`--undo ${undoOf}: the run was against ${target.instanceUrl}, not ${client.instanceUrl}`);

@@ -159,7 +159,7 @@ export function requireRun(db: DB, id: string, flag: string): RunRow {
   const run = getRun(db, id);
   if (!run)
     throw new UsageError(`${flag}: no rollback run ${id} in this database`, {
-      hint: 'lockout rollback list shows the runs',
+      hint: 'lockout rollback --status lists the runs',
     });
   return run;
 }

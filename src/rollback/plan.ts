@@ -288,6 +288,9 @@ function planChanged(r: ScopedRecord, rows: HistoryRow[], input: PlanInput, inte
   return { object: r.object, id: r.id, action, reason, set, beforeImage, restores, conflicts, unrecoverable };
 }
 
+const unchangedSinceCreated = (r: ScopedRecord): boolean =>
+  !!r.createdDate && !!r.lastModifiedDate && Date.parse(r.lastModifiedDate) <= Date.parse(r.createdDate);
+
 /** Build the plan. Records come out in input order; the order is the apply order. */
 export function buildPlan(input: PlanInput): Plan {
   const integ = new Set(input.integrationUsers);
@@ -303,9 +306,12 @@ export function buildPlan(input: PlanInput): Plan {
     if (seen.has(r.id)) continue;
     seen.add(r.id);
     const rows = rowsByRecord.get(r.id) ?? [];
+    // With no integration named, only a flagged record nobody changed since it was created is taken as injected:
+    // a real record the integration overwrote is flagged too, and must be restored, never deleted.
+    const flaggedOnly = !!r.flagged && integ.size === 0;
     const createdByIntegration =
       (!!r.createdById && integ.has(r.createdById) && inWindow(r.createdDate, input.window)) ||
-      (!!r.flagged && integ.size === 0);
+      (flaggedOnly && unchangedSinceCreated(r));
     let p: RecordPlan;
     if (createdByIntegration) {
       const editedBy = [
@@ -328,6 +334,13 @@ export function buildPlan(input: PlanInput): Plan {
       }
     } else if (!r.current) {
       p = base(r, 'none', 'record no longer exists');
+    } else if (flaggedOnly) {
+      p = base(
+        r,
+        'manual-review',
+        'flagged by the scanner, but changed since it was created (it may be a real record that was overwritten): ' +
+          'name the integration (--user or --integration, with --since) to restore its fields instead',
+      );
     } else if (r.flagged && !rows.some((h) => integ.has(h.createdById))) {
       p = base(
         r,

@@ -10,6 +10,7 @@ import { UsageError } from '../errors.js';
 import type { OrgClient } from '../org/client.js';
 import { connectOrg, type OrgFlags } from '../org/connect.js';
 import { OrgApiError, QUERY_ERROR_CODES } from '../org/errors.js';
+import { describeObject } from '../org/rollback-io.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { iso } from '../util/time.js';
 import { compareManifest, computeManifest, parseManifest, type Manifest, type ManifestMismatch } from './manifest.js';
@@ -119,8 +120,37 @@ async function fieldsFor(client: OrgClient, opts: SnapshotOptions): Promise<stri
     return f;
   }
   // All fields: compound fields (address, location) are left out; their components are read instead.
-  const d = await client.describe(opts.object);
+  const d = await describeObject(client, opts.object);
   return d.fields.filter((f) => !['address', 'location'].includes(f.type)).map((f) => f.name);
+}
+
+/** A query the org rejected is bad input (exit 2) naming the flags that built it; anything else passes through. */
+function queryUsage(e: unknown, where: string | undefined): never {
+  if (e instanceof OrgApiError && QUERY_ERROR_CODES.has(e.code)) {
+    throw new UsageError(
+      `${where ? '--where/--fields' : '--fields/--object'}: the org rejected the query: ${e.message}`,
+    );
+  }
+  throw e;
+}
+
+/** Count what a read of the org will fetch and refuse (exit 4) before reading when the API budget cannot cover it. */
+async function ensureReadBudget(
+  client: OrgClient,
+  object: string,
+  where: string | undefined,
+  bulk: boolean | undefined,
+  what: string,
+): Promise<void> {
+  let total: number;
+  try {
+    total = await client.count(`SELECT COUNT() FROM ${object}${where ? ` WHERE ${where}` : ''}`);
+  } catch (e) {
+    queryUsage(e, where);
+  }
+  // REST: one call per 2000 records; Bulk 2.0: create, a few polls, one call per result page, delete.
+  const needed = bulk ? 8 + Math.ceil(total / 10_000) : Math.max(1, Math.ceil(total / 2000));
+  await client.ensureBudget(needed, `${what} ${total} ${object} records`);
 }
 
 const WORKER_URL = new URL('./snapshot-worker.js', import.meta.url);
@@ -216,6 +246,7 @@ export async function takeSnapshot(
   } else {
     const client = await deps.connect(ctx, opts.org);
     fields = await fieldsFor(client, opts);
+    await ensureReadBudget(client, opts.object, opts.where, opts.bulk, 'a snapshot of');
     const soql = `SELECT ${fields.join(', ')} FROM ${opts.object}${opts.where ? ` WHERE ${opts.where}` : ''} ORDER BY Id`;
     sourceName = `org:${client.instanceUrl}`;
     source = (async function* () {
@@ -226,12 +257,7 @@ export async function takeSnapshot(
           for await (const r of client.query(soql, { batchSize: 2000 })) yield normalizeRecord(r);
         }
       } catch (e) {
-        if (e instanceof OrgApiError && QUERY_ERROR_CODES.has(e.code)) {
-          throw new UsageError(
-            `${opts.where ? '--where/--fields' : '--fields/--object'}: the org rejected the query: ${e.message}`,
-          );
-        }
-        throw e;
+        queryUsage(e, opts.where);
       }
     })();
   }
@@ -416,6 +442,7 @@ export async function verifySnapshot(
   } else {
     const client = await deps.connect(ctx, opts.org);
     against = `org:${client.instanceUrl}`;
+    await ensureReadBudget(client, snap.object, snap.where ?? undefined, opts.bulk, 'verifying against');
     const soql = `SELECT ${snap.fields.join(', ')} FROM ${snap.object}${snap.where ? ` WHERE ${snap.where}` : ''} ORDER BY Id`;
     if (opts.bulk) for await (const r of client.bulkQuery(soql)) take(r as Rec);
     else for await (const r of client.query(soql, { batchSize: 2000 })) take(normalizeRecord(r));

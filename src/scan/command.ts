@@ -1,5 +1,5 @@
-import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import ora from 'ora';
 import type { Context } from '../cli/context.js';
 import { status } from '../cli/output.js';
@@ -102,6 +102,14 @@ export async function scanCommand(ctx: Context, opts: ScanCommandOptions): Promi
   if (!(t.low <= t.medium && t.medium <= t.high))
     throw new UsageError('config scan.thresholds: low <= medium <= high is required');
 
+  // Every path is relative to the command's cwd (in-process runs such as `lockout demo` and playbooks pass their own).
+  const at = (p: string): string => (p === '-' ? p : path.resolve(ctx.cwd, p));
+  opts = {
+    ...opts,
+    out: opts.out === undefined ? undefined : at(opts.out),
+    allowlist: opts.allowlist === undefined ? undefined : at(opts.allowlist),
+    baseline: opts.baseline === undefined ? undefined : at(opts.baseline),
+  };
   const allowlist: Allowlist | undefined = opts.allowlist
     ? parseAllowlist(readText(opts.allowlist, '--allowlist'), opts.allowlist)
     : undefined;
@@ -110,8 +118,9 @@ export async function scanCommand(ctx: Context, opts: ScanCommandOptions): Promi
     baseline = parseBaseline(readText(opts.baseline, '--baseline'), opts.baseline);
 
   const format: Format = ctx.flags.json ? 'json' : (opts.format ?? (ctx.io.isTTY.out && !opts.out ? 'table' : 'json'));
-  const bytes = opts.org ? 0 : totalBytes(opts.files);
-  const jobs = opts.jobs ?? config.jobs ?? (bytes > 32 * 1024 * 1024 ? availableParallelism() : 1);
+  const bytes = opts.org ? 0 : totalBytes(opts.files, ctx.cwd);
+  // Default 1: measured on the 2-core benchmark machine, worker threads did not beat one thread (docs/benchmarks.md).
+  const jobs = opts.jobs ?? config.jobs ?? 1;
 
   let sources: AsyncIterable<ScanSource> | ScanSource[];
   let org: Awaited<ReturnType<OrgScanSourceModule['openOrgScanSource']>> | undefined;
@@ -125,7 +134,12 @@ export async function scanCommand(ctx: Context, opts: ScanCommandOptions): Promi
     });
     sources = [{ label: org.label, object: org.object, records: org.records as AsyncIterable<ScanRecord> }];
   } else {
-    sources = fileSources(opts.files, { skipBadRows: opts.skipBadRows, object: opts.object, stdin: ctx.io.in });
+    sources = fileSources(opts.files, {
+      skipBadRows: opts.skipBadRows,
+      object: opts.object,
+      stdin: ctx.io.in,
+      cwd: ctx.cwd,
+    });
   }
 
   const showProgress =

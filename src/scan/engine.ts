@@ -4,15 +4,15 @@ import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { flatten, objectFromLabel } from './fields.js';
 import { evaluateBatch, type Batch, type BatchResult, type Evaluator } from './evaluate.js';
-import { collect, COLLECT_EVERY } from './gc.js';
+import { CHECK_EVERY, maybeCollect } from './gc.js';
+import { Spool } from './spool.js';
 import { HeavyHitters } from './population.js';
 import { reference, type Reference } from './reference.js';
 import { defaultPopulationRules, defaultRules, RULES_VERSION } from './registry.js';
 import type { CohortVerdict, PopulationRule, RecordRule } from './rule.js';
 import { atLeast, combine, levelOf } from './score.js';
 import type { CohortFinding, Finding, Level, Reason, ScanRecord, ScanSource, Thresholds } from './types.js';
-import { detectObject } from './view.js';
-import { buildView, layoutFor, type Layout } from './view.js';
+import { detectObject, type Layout } from './view.js';
 
 /** Accepted record ids and field values (`--allowlist`). */
 export interface Allowlist {
@@ -46,6 +46,8 @@ export interface ScanOptions {
   /** Monotonic milliseconds, for the duration. */
   clock?: () => number;
   onProgress?: (records: number) => void;
+  /** Characters of candidates held in memory before they spill to a temporary file (default 8 MB). */
+  spoolChars?: number;
 }
 
 export interface InputSummary {
@@ -184,7 +186,7 @@ export async function runScan(
   const counts = new HeavyHitters(SKETCH_CAPACITY);
   const flaggedCounts = new HeavyHitters(SKETCH_CAPACITY);
   const base = new HeavyHitters(SKETCH_CAPACITY);
-  const candidates: Candidate[] = [];
+  const candidates = new Spool<Candidate>(opts.spoolChars);
   const inputs: InputSummary[] = [];
   const layouts = new Map<string, Layout>();
   let recordsRead = 0;
@@ -199,18 +201,13 @@ export async function runScan(
       if (f) flaggedCounts.add(key, f);
     }
     for (const [b, n] of result.bases) base.add(b, n);
-    if (!result.candidates.length) return;
-    const lk = `${batch.object}\u0000${batch.header.join('\u0001')}`;
-    let layout = layouts.get(lk);
-    if (!layout) {
-      layout = layoutFor(batch.header, batch.object, ev.fields);
-      layouts.set(lk, layout);
-    }
     for (const c of result.candidates) {
-      const row = batch.rows[c.i]!;
-      const values: Record<string, string | null> = {};
-      for (let j = 0; j < batch.header.length; j++) values[batch.header[j]!] = row[j] ?? null;
-      const view = buildView(values, layout, ref);
+      let row: Record<string, string | null> | undefined;
+      if (opts.keepRows) {
+        const values = batch.rows[c.i]!;
+        row = {};
+        for (let j = 0; j < batch.header.length; j++) row[batch.header[j]!] = values[j] ?? null;
+      }
       candidates.push({
         id: c.id,
         object: batch.object,
@@ -218,10 +215,10 @@ export async function runScan(
         line: batch.lines[c.i]!,
         reasons: c.reasons,
         keys: c.keys,
-        country: view.country,
-        createdDate: view.first('createdDate')?.value,
-        createdById: view.first('createdById')?.value,
-        row: opts.keepRows ? values : undefined,
+        country: c.country,
+        createdDate: c.createdDate,
+        createdById: c.createdById,
+        row,
       });
     }
   };
@@ -243,162 +240,170 @@ export async function runScan(
   };
 
   try {
-    for await (const src of sources) {
-      let object: string | null = opts.object ?? src.object ?? null;
-      let header: string[] | null = null;
-      let headerKey = '';
-      let rows: (string | null)[][] = [];
-      let lines: number[] = [];
-      let ordinal = 0;
-      const flush = async () => {
-        if (!rows.length || !header) return;
-        const batch: Batch = { seq: seq++, file: src.label, object: object!, header, rows, lines };
-        rows = [];
-        lines = [];
-        await submit(batch);
-      };
-      for await (const rec of src.records) {
-        ordinal += 1;
-        if (Array.isArray(rec)) {
-          // Array rows of a fixed header (CSV): no per-record object.
-          const fixed = src.header!();
-          if (fixed !== header) {
-            await flush();
-            header = [...fixed];
-            headerKey = header.join('\u0001');
-          }
-          if (!object) {
-            const idCol = header.findIndex((h) => h.toLowerCase() === 'id');
-            object = detectObject(
-              idCol >= 0 ? { Id: (rec[idCol] as string | null) ?? null } : {},
-              objectFromLabel(src.label),
-            );
-          }
-          rows.push(rec as (string | null)[]);
-        } else {
-          const flat = flatten(rec as ScanRecord);
-          if (!object) object = detectObject(flat, objectFromLabel(src.label));
-          const keys = Object.keys(flat);
-          const key = keys.join('\u0001');
-          if (key !== headerKey) {
-            await flush();
-            header = keys;
-            headerKey = key;
-          }
-          rows.push(keys.map((k) => flat[k] ?? null));
-        }
-        lines.push(src.line ? src.line() : ordinal);
-        if (rows.length >= BATCH) await flush();
-        recordsRead += 1;
-        if (opts.onProgress && recordsRead % 10_000 === 0) opts.onProgress(recordsRead);
-        if (collect && recordsRead % COLLECT_EVERY === 0) collect();
-      }
-      await flush();
-      const stats = src.stats?.();
-      recordsSkipped += stats?.skipped ?? 0;
-      inputs.push({
-        file: src.label,
-        object: object ?? 'Unknown',
-        sha256: stats?.sha256 ?? null,
-        rows: stats?.rows ?? ordinal,
-        skipped: stats?.skipped ?? 0,
-      });
-    }
-    await drain(0);
+    return await finish();
   } finally {
-    await pool?.close();
+    candidates.close();
   }
 
-  // Population verdicts over the bounded counts; a member gets the strongest verdict of each rule.
-  const verdicts = new Map<string, { rule: string; v: CohortVerdict }>();
-  const cohorts: CohortFinding[] = [];
-  for (const p of population) {
-    for (const v of p.judge({ count: counts.counts, flagged: flaggedCounts.counts, base: base.counts })) {
-      verdicts.set(v.key, { rule: p.id, v });
-      cohorts.push({ rule: p.id, cohort: v.cohort, members: v.members, statistic: v.statistic, message: v.message });
-    }
-  }
-
-  const findings: Finding[] = [];
-  const rows: Record<string, string | null>[] = [];
-  const flagged: FlaggedRecord[] = [];
-  const unfiltered: { id: string; level: Level }[] = [];
-  let baselineSuppressed = 0;
-  for (const c of candidates) {
-    const reasons = [...c.reasons];
-    const added = new Map<string, Reason>();
-    for (const k of c.keys) {
-      const hit = verdicts.get(k);
-      if (!hit) continue;
-      const trackedOnly = tracked.has(hit.rule);
-      if (!trackedOnly && c.reasons.length === 0) continue;
-      const prev = added.get(hit.rule);
-      if (!prev || prev.weight < hit.v.weight) {
-        added.set(hit.rule, {
-          rule: hit.rule,
-          field: hit.v.field,
-          evidence: hit.v.evidence,
-          message: hit.v.message,
-          weight: hit.v.weight,
+  async function finish(): Promise<ScanResult> {
+    try {
+      for await (const src of sources) {
+        let object: string | null = opts.object ?? src.object ?? null;
+        let header: string[] | null = null;
+        let headerKey = '';
+        let rows: (string | null)[][] = [];
+        let lines: number[] = [];
+        let ordinal = 0;
+        const flush = async () => {
+          if (!rows.length || !header) return;
+          const batch: Batch = { seq: seq++, file: src.label, object: object!, header, rows, lines };
+          rows = [];
+          lines = [];
+          await submit(batch);
+        };
+        for await (const rec of src.records) {
+          ordinal += 1;
+          if (Array.isArray(rec)) {
+            // Array rows of a fixed header (CSV): no per-record object.
+            const fixed = src.header!();
+            if (fixed !== header) {
+              await flush();
+              header = [...fixed];
+              headerKey = header.join('\u0001');
+            }
+            if (!object) {
+              const idCol = header.findIndex((h) => h.toLowerCase() === 'id');
+              object = detectObject(
+                idCol >= 0 ? { Id: (rec[idCol] as string | null) ?? null } : {},
+                objectFromLabel(src.label),
+              );
+            }
+            rows.push(rec as (string | null)[]);
+          } else {
+            const flat = flatten(rec as ScanRecord);
+            if (!object) object = detectObject(flat, objectFromLabel(src.label));
+            const keys = Object.keys(flat);
+            const key = keys.join('\u0001');
+            if (key !== headerKey) {
+              await flush();
+              header = keys;
+              headerKey = key;
+            }
+            rows.push(keys.map((k) => flat[k] ?? null));
+          }
+          lines.push(src.line ? src.line() : ordinal);
+          if (rows.length >= BATCH) await flush();
+          recordsRead += 1;
+          if (opts.onProgress && recordsRead % 10_000 === 0) opts.onProgress(recordsRead);
+          if (recordsRead % CHECK_EVERY === 0) maybeCollect();
+        }
+        await flush();
+        const stats = src.stats?.();
+        recordsSkipped += stats?.skipped ?? 0;
+        inputs.push({
+          file: src.label,
+          object: object ?? 'Unknown',
+          sha256: stats?.sha256 ?? null,
+          rows: stats?.rows ?? ordinal,
+          skipped: stats?.skipped ?? 0,
         });
       }
+      await drain(0);
+    } finally {
+      await pool?.close();
     }
-    reasons.push(...added.values());
-    if (!reasons.length) continue;
-    const score = combine(reasons);
-    if (score < minScore || score === 0) continue;
-    // Below the low threshold a record is listed only when --min-score asks for it, and then counts as low.
-    const level = levelOf(score, t) ?? 'low';
-    unfiltered.push({ id: c.id, level });
-    const before = opts.baseline?.get(c.id);
-    if (before && atLeast(before, level)) {
-      baselineSuppressed += 1;
-      continue;
+
+    // Population verdicts over the bounded counts; a member gets the strongest verdict of each rule.
+    const verdicts = new Map<string, { rule: string; v: CohortVerdict }>();
+    const cohorts: CohortFinding[] = [];
+    for (const p of population) {
+      for (const v of p.judge({ count: counts.counts, flagged: flaggedCounts.counts, base: base.counts })) {
+        verdicts.set(v.key, { rule: p.id, v });
+        cohorts.push({ rule: p.id, cohort: v.cohort, members: v.members, statistic: v.statistic, message: v.message });
+      }
     }
-    reasons.sort((a, b) => b.weight - a.weight);
-    findings.push({ id: c.id, object: c.object, file: c.file, line: c.line, score, level, reasons });
-    if (opts.keepRows && c.row) rows.push(c.row);
-    flagged.push({
-      id: c.id,
-      object: c.object,
-      level,
-      score,
-      rules: [...new Set(reasons.map((r) => r.rule))],
-      country: c.country,
-      ...(c.createdDate ? { createdDate: c.createdDate } : {}),
-      ...(c.createdById ? { createdById: c.createdById } : {}),
-    });
-  }
 
-  const byRule: Record<string, number> = {};
-  const byObject: Record<string, number> = {};
-  const byLevel = { total: findings.length, low: 0, medium: 0, high: 0 };
-  for (const f of findings) {
-    byLevel[f.level] += 1;
-    byObject[f.object] = (byObject[f.object] ?? 0) + 1;
-    for (const r of new Set(f.reasons.map((x) => x.rule))) byRule[r] = (byRule[r] ?? 0) + 1;
-  }
+    const findings: Finding[] = [];
+    const rows: Record<string, string | null>[] = [];
+    const flagged: FlaggedRecord[] = [];
+    const unfiltered: { id: string; level: Level }[] = [];
+    let baselineSuppressed = 0;
+    for (const c of candidates.items()) {
+      const reasons = [...c.reasons];
+      const added = new Map<string, Reason>();
+      for (const k of c.keys) {
+        const hit = verdicts.get(k);
+        if (!hit) continue;
+        const trackedOnly = tracked.has(hit.rule);
+        if (!trackedOnly && c.reasons.length === 0) continue;
+        const prev = added.get(hit.rule);
+        if (!prev || prev.weight < hit.v.weight) {
+          added.set(hit.rule, {
+            rule: hit.rule,
+            field: hit.v.field,
+            evidence: hit.v.evidence,
+            message: hit.v.message,
+            weight: hit.v.weight,
+          });
+        }
+      }
+      reasons.push(...added.values());
+      if (!reasons.length) continue;
+      const score = combine(reasons);
+      if (score < minScore || score === 0) continue;
+      // Below the low threshold a record is listed only when --min-score asks for it, and then counts as low.
+      const level = levelOf(score, t) ?? 'low';
+      unfiltered.push({ id: c.id, level });
+      const before = opts.baseline?.get(c.id);
+      if (before && atLeast(before, level)) {
+        baselineSuppressed += 1;
+        continue;
+      }
+      reasons.sort((a, b) => b.weight - a.weight);
+      findings.push({ id: c.id, object: c.object, file: c.file, line: c.line, score, level, reasons });
+      if (opts.keepRows && c.row) rows.push(c.row);
+      flagged.push({
+        id: c.id,
+        object: c.object,
+        level,
+        score,
+        rules: [...new Set(reasons.map((r) => r.rule))],
+        country: c.country,
+        ...(c.createdDate ? { createdDate: c.createdDate } : {}),
+        ...(c.createdById ? { createdById: c.createdById } : {}),
+      });
+    }
 
-  return {
-    summary: {
-      recordsRead,
-      recordsSkipped,
-      findings: byLevel,
-      byRule,
-      byObject,
-      cohorts,
-      inputs,
-      rulesVersion: RULES_VERSION,
-      rules: [...rules.map((r) => r.id), ...population.map((p) => p.id)],
-      thresholds: t,
-      minScore,
-      allowlisted,
-      baselineSuppressed,
-      durationMs: Math.round(clock() - started),
-    },
-    findings,
-    rows,
-    flagged,
-    unfiltered,
-  };
+    const byRule: Record<string, number> = {};
+    const byObject: Record<string, number> = {};
+    const byLevel = { total: findings.length, low: 0, medium: 0, high: 0 };
+    for (const f of findings) {
+      byLevel[f.level] += 1;
+      byObject[f.object] = (byObject[f.object] ?? 0) + 1;
+      for (const r of new Set(f.reasons.map((x) => x.rule))) byRule[r] = (byRule[r] ?? 0) + 1;
+    }
+
+    return {
+      summary: {
+        recordsRead,
+        recordsSkipped,
+        findings: byLevel,
+        byRule,
+        byObject,
+        cohorts,
+        inputs,
+        rulesVersion: RULES_VERSION,
+        rules: [...rules.map((r) => r.id), ...population.map((p) => p.id)],
+        thresholds: t,
+        minScore,
+        allowlisted,
+        baselineSuppressed,
+        durationMs: Math.round(clock() - started),
+      },
+      findings,
+      rows,
+      flagged,
+      unfiltered,
+    };
+  }
 }

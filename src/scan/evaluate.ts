@@ -1,8 +1,9 @@
 import type { PopulationRule, RecordRule } from './rule.js';
 import type { Reference } from './reference.js';
 import { combine } from './score.js';
+import type { RecordView } from './view.js';
 import type { Reason } from './types.js';
-import { buildView, layoutFor, type Layout } from './view.js';
+import { buildRowView, layoutFor, type Layout } from './view.js';
 
 /** A batch of records of one source, as sent to a worker: the header once, then rows of values. */
 export interface Batch {
@@ -22,6 +23,10 @@ export interface BatchCandidate {
   id: string;
   reasons: Reason[];
   keys: string[];
+  /** What the evidence log keeps of the record besides its id (see FlaggedRecord). */
+  country: string | null;
+  createdDate?: string;
+  createdById?: string;
 }
 
 /**
@@ -57,8 +62,9 @@ export interface Evaluator {
 }
 
 /** Drop reasons about field values the allowlist accepts. */
-function allowReasons(reasons: Reason[], values: Record<string, string | null>, allow?: EvalAllowlist): Reason[] {
+function allowReasons(reasons: Reason[], view: RecordView, allow?: EvalAllowlist): Reason[] {
   if (!allow?.values.size || !reasons.length) return reasons;
+  const values = view.values;
   const lowerKeys = new Map(Object.keys(values).map((k) => [k.toLowerCase(), k]));
   return reasons.filter((r) => {
     for (const f of r.field.split('+')) {
@@ -92,9 +98,7 @@ export function evaluateBatch(batch: Batch, ev: Evaluator, layouts = new Map<str
       allowlisted += 1;
       continue;
     }
-    const values: Record<string, string | null> = {};
-    for (let j = 0; j < batch.header.length; j++) values[batch.header[j]!] = row[j] ?? null;
-    const view = buildView(values, layout, ev.ref);
+    const view = buildRowView(batch.header, row, layout, ev.ref);
     let reasons: Reason[] = [];
     for (const rule of ev.rules) {
       for (const hit of rule.check(view, ev.ref)) {
@@ -107,7 +111,7 @@ export function evaluateBatch(batch: Batch, ev: Evaluator, layouts = new Map<str
         });
       }
     }
-    reasons = allowReasons(reasons, values, ev.allowlist);
+    reasons = allowReasons(reasons, view, ev.allowlist);
     const flagged = reasons.length > 0 && combine(reasons) >= ev.low ? 1 : 0;
     const keys: string[] = [];
     let keep = reasons.length > 0;
@@ -127,7 +131,17 @@ export function evaluateBatch(batch: Batch, ev: Evaluator, layouts = new Map<str
         if (tracked.has(p.id)) keep = true;
       }
     }
-    if (keep) candidates.push({ i, id, reasons, keys });
+    if (keep) {
+      candidates.push({
+        i,
+        id,
+        reasons,
+        keys,
+        country: view.country,
+        createdDate: view.first('createdDate')?.value,
+        createdById: view.first('createdById')?.value,
+      });
+    }
   }
   return {
     seq: batch.seq,

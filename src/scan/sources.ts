@@ -20,6 +20,8 @@ export interface FileSourceOptions {
   object?: string;
   /** Standard input, for `-`. */
   stdin?: Readable;
+  /** Directory relative paths are resolved against (the command's cwd); labels stay as given. */
+  cwd?: string;
 }
 
 /** Format of an input path: `.jsonl`/`.ndjson` (optionally `.gz`) is JSON Lines, everything else CSV. */
@@ -77,24 +79,25 @@ class Utf8Check extends Transform {
   }
 }
 
-function rawStream(file: string, stdin?: Readable): Readable {
+function rawStream(file: string, stdin?: Readable, cwd?: string): Readable {
   if (file === '-') {
     if (!stdin) throw new UsageError('-: no standard input');
     return stdin;
   }
+  const at = cwd ? path.resolve(cwd, file) : file;
   try {
-    const st = statSync(file);
+    const st = statSync(at);
     if (st.isDirectory()) throw new UsageError(`${file}: is a directory, not a file`);
   } catch (e) {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  return createReadStream(file);
+  return createReadStream(at);
 }
 
 /** Open text of an input: raw bytes hashed, gunzipped for `.gz`, validated as UTF-8. */
-function openText(file: string, stdin?: Readable) {
-  const raw = rawStream(file, stdin);
+function openText(file: string, stdin?: Readable, cwd?: string) {
+  const raw = rawStream(file, stdin, cwd);
   const hash = createHash('sha256');
   let bytes = 0;
   const tap = new PassThrough();
@@ -148,7 +151,7 @@ export function csvSource(file: string, opts: FileSourceOptions = {}): ScanSourc
   let bytes = 0;
   let fixedHeader: readonly string[] = [];
   async function* records(): AsyncGenerator<string[]> {
-    const { text, digest: d, bytes: b } = openText(file, opts.stdin);
+    const { text, digest: d, bytes: b } = openText(file, opts.stdin, opts.cwd);
     let headerChecked = false;
     let prevEnd = 0;
     let header: string[] | null = null;
@@ -214,7 +217,7 @@ export function jsonlSource(file: string, opts: FileSourceOptions = {}): ScanSou
   let digest: string | null = null;
   let bytes = 0;
   async function* records(): AsyncGenerator<ScanRecord> {
-    const { text, digest: d, bytes: b } = openText(file, opts.stdin);
+    const { text, digest: d, bytes: b } = openText(file, opts.stdin, opts.cwd);
     const rl = createInterface({ input: text, crlfDelay: Infinity });
     let n = 0;
     let any = false;
@@ -270,12 +273,12 @@ export async function* fileSources(files: readonly string[], opts: FileSourceOpt
 }
 
 /** Total size of the named files in bytes (stdin counts as 0): decides progress display and default jobs. */
-export function totalBytes(files: readonly string[]): number {
+export function totalBytes(files: readonly string[], cwd?: string): number {
   let n = 0;
   for (const f of files) {
     if (f === '-') continue;
     try {
-      n += statSync(f).size;
+      n += statSync(cwd ? path.resolve(cwd, f) : f).size;
     } catch {
       /* reported when opened */
     }

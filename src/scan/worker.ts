@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { evaluateBatch, type Batch, type EvalAllowlist } from './evaluate.js';
-import { collect, COLLECT_EVERY } from './gc.js';
+import { CHECK_EVERY, maybeCollect } from './gc.js';
 import { reference } from './reference.js';
 import { defaultPopulationRules, defaultRules } from './registry.js';
 import type { Layout } from './view.js';
@@ -26,8 +26,8 @@ let seen = 0;
 parentPort?.on('message', (batch: Batch) => {
   parentPort?.postMessage(evaluateBatch(batch, ev, layouts));
   seen += batch.rows.length;
-  if (collect && seen >= COLLECT_EVERY) {
+  if (seen >= CHECK_EVERY) {
     seen = 0;
-    collect();
+    maybeCollect();
   }
 });

@@ -25,6 +25,8 @@ test('spec parsing: methods, globs, keys; bad specs name the problem', () => {
   expect(parseFaultSpec('* latency=5')).toEqual([{ path: '*', latencyMs: 5 }]);
   expect(() => parseFaultSpec('GET */query')).toThrow(/no effect/);
   expect(() => parseFaultSpec('GET */query foo=1')).toThrow(/unknown key "foo"/);
+  expect(() => parseFaultSpec('GET */query status=503 rate=2')).toThrow(/rate=2 is more than 1/);
+  expect(() => parseFaultSpec('GET */query status=503 rate=150%')).toThrow(/rate=150% is more than 1/);
 });
 
 test('a POST fault for the next call only, with the doc body (POST is not retried by jsforce)', async () => {

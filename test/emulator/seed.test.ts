@@ -79,4 +79,6 @@ test('invalid seeds name the place', () => {
   const u = smallSeed();
   u.historyTracking = { Contact: ['Nope'] };
   expect(() => loadSeed(u, 'seed')).toThrow('seed: historyTracking.Contact: unknown field Nope');
+  const v = { ...smallSeed(), historytracking: { Contact: ['Email'] } };
+  expect(() => loadSeed(v, 'seed')).toThrow('seed: unknown top-level key "historytracking" (known: org, oauthClients');
 });

@@ -358,6 +358,21 @@ describe('guardrails against the emulator', () => {
     expect(frozen(c, PS.username)).toBe(false);
   });
 
+  it('a misspelt --user, --remote-site or --flow is bad input (exit 2), never "already isolated"', async () => {
+    c = await setup();
+    const typo = 'partnersync.integraton@alderridgesupply.com';
+    const r = await run(c, ['isolate', '--user', typo, '--remote-site', 'PartnerSync_AP', '--flow', 'Nope', '--yes']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--user ${typo}: not found in the org`);
+    expect(r.stderr).toContain('--remote-site PartnerSync_AP: not found in the org');
+    expect(r.stderr).toContain('--flow Nope: not found in the org');
+    expect(r.stdout).toBe('');
+    // A known user next to a typo: nothing is frozen, the typo is named.
+    const mixed = await run(c, ['isolate', '--user', PS.username, '--user', typo, '--yes']);
+    expect(mixed.code).toBe(2);
+    expect(frozen(c, PS.username)).toBe(false);
+  });
+
   it('two integrations at once need approval', async () => {
     c = await setup();
     const r = await run(c, ['isolate', '--integration', 'partner-sync', '--integration', 'erp-sync', '--dry-run']);

@@ -309,9 +309,17 @@ const cases: Case[] = [
     want: { action: 'manual-review', wouldBe: 'delete' },
   },
   {
-    name: 'flagged by the scanner with no integration users -> delete',
-    in: { records: [rec('003N', { Email: 'x' }, { flagged: true })], integrationUsers: [] },
+    name: 'flagged by the scanner with no integration users, never changed since created -> delete',
+    in: {
+      records: [rec('003N', { Email: 'x' }, { flagged: true, lastModifiedDate: '2025-01-01T00:00:00.000Z' })],
+      integrationUsers: [],
+    },
     want: { action: 'delete' },
+  },
+  {
+    name: 'flagged by the scanner with no integration users, changed since created (maybe overwritten) -> manual review',
+    in: { records: [rec('003Q', { Email: 'x' }, { flagged: true })], integrationUsers: [] },
+    want: { action: 'manual-review' },
   },
   {
     name: 'flagged by the scanner but not attributable to the integration -> manual review',

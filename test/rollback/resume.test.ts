@@ -138,7 +138,19 @@ describe('a rollback killed with SIGKILL mid-run, then --resume', () => {
 
     // The dead run holds no lock any more, but a new run must not plan over its in-flight records.
     const fresh = await runCli(
-      ['rollback', '--object', 'Contact', '--user', INTEGRATION, '--since', since, '--yes', '--db', db, ...orgArgs(emu)],
+      [
+        'rollback',
+        '--object',
+        'Contact',
+        '--user',
+        INTEGRATION,
+        '--since',
+        since,
+        '--yes',
+        '--db',
+        db,
+        ...orgArgs(emu),
+      ],
       { cwd },
     );
     expect(fresh.code).toBe(4);

@@ -215,9 +215,24 @@ describe('rollback against the emulator', () => {
     ]);
     const one = JSON.parse((await runCli(['--json', 'rollback', '--status', 'rb-1'], { cwd })).stdout);
     expect(one.journal).toEqual({ done: 7 });
+    const unknown = await runCli(['rollback', '--status', 'rb-99'], { cwd });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no rollback run rb-99[\s\S]*hint: lockout rollback --status lists the runs/);
     const resume = await runCli(['rollback', '--resume', 'rb-1', ...orgArgs(emu)], { cwd });
     expect(resume.code).toBe(4);
     const mixed = await runCli(['rollback', '--resume', 'rb-1', '--object', 'Contact', ...orgArgs(emu)], { cwd });
     expect(mixed.code).toBe(2);
+  });
+
+  it('an --object the org does not have is bad input (exit 2) for rollback and snapshot', async () => {
+    const rb = await runCli(
+      ['rollback', '--object', 'Nope__c', '--user', INTEGRATION, '--since', since, '--dry-run', ...orgArgs(emu)],
+      { cwd },
+    );
+    expect(rb.code).toBe(2);
+    expect(rb.stderr).toMatch(/--object Nope__c: the org has no such sObject type/);
+    const snap = await runCli(['snapshot', '--object', 'Nope__c', ...orgArgs(emu)], { cwd });
+    expect(snap.code).toBe(2);
+    expect(snap.stderr).toMatch(/--object Nope__c: the org has no such sObject type/);
   });
 });

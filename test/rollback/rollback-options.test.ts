@@ -224,6 +224,25 @@ describe('rollback options and faults', () => {
     expect(JSON.parse(ok.stdout).applied.done).toBe(452);
   });
 
+  it('snapshot and verify against the org refuse (exit 4) before reading records the API budget cannot cover', async () => {
+    const inc = await incident(450);
+    emu = inc.emu;
+    const cwd = tempDir();
+    const snap = ['--json', 'snapshot', '--object', 'Contact', '--fields', 'Email', ...orgArgs(emu)];
+    await admin(emu, 'POST', '/limits', { DailyApiRequests: { Remaining: 8 } });
+    await admin(emu, 'DELETE', '/requests');
+    const refused = await runCli(snap, { cwd });
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toMatch(/a snapshot of 452 Contact records needs about 1 API calls, but the API budget/);
+    const reads = (await requests(emu)).requests.filter((q) => q.path.endsWith('/query'));
+    expect(reads).toHaveLength(1); // the COUNT() only, no page of records
+    expect((await runCli([...snap, '--api-budget', '100'], { cwd })).code).toBe(0);
+    await admin(emu, 'POST', '/limits', { DailyApiRequests: { Remaining: 8 } });
+    const verify = await runCli(['verify', '--snapshot', 'snap-1', ...orgArgs(emu)], { cwd });
+    expect(verify.code).toBe(4);
+    expect(verify.stderr).toMatch(/verifying against 452 Contact records needs about 1 API calls/);
+  });
+
   it('quarantine strategy, --integration from config, approval threshold', async () => {
     const inc = await incident(3);
     emu = inc.emu;
@@ -261,6 +280,10 @@ describe('rollback options and faults', () => {
     const refused = await runCli(args, { cwd });
     expect(refused.code).toBe(4);
     expect(refused.stderr).toMatch(/maxRecords \(2\)/);
+    // A blank name is no approval.
+    const blank = await runCli([...args, '--approved-by', '  '], { cwd });
+    expect(blank.code).toBe(2);
+    expect(blank.stderr).toMatch(/--approved-by.*a name, not blank/);
     const r = await runCli([...args, '--approved-by', 'Jane CAB'], { cwd });
     expect(r.code).toBe(0);
     const state = await byId(emu);
@@ -276,9 +299,11 @@ describe('rollback options and faults', () => {
     const inc = await incident(2);
     emu = inc.emu;
     const cwd = tempDir();
+    // The scanner also flags a real contact the integration overwrote: without --user it is reviewed, not deleted.
+    const overwritten = [...inc.original.keys()][0]!;
     writeFileSync(
       path.join(cwd, 'findings.jsonl'),
-      inc.created
+      [...inc.created, overwritten]
         .map((id) =>
           JSON.stringify({ id, object: 'Contact', file: 'org', line: 0, score: 0.9, level: 'high', reasons: ['x'] }),
         )
@@ -286,7 +311,7 @@ describe('rollback options and faults', () => {
     );
     const r = await runCli(['--json', 'rollback', '--from-scan', 'findings.jsonl', '--yes', ...orgArgs(emu)], { cwd });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).summary.byAction).toMatchObject({ delete: 2, restore: 0 });
+    expect(JSON.parse(r.stdout).summary.byAction).toMatchObject({ delete: 2, restore: 0, 'manual-review': 1 });
     const state = await byId(emu);
     for (const id of inc.created) expect(state.get(id)).toMatchObject({ IsDeleted: true });
     for (const id of inc.original.keys()) expect(state.get(id)).toMatchObject({ IsDeleted: false });

@@ -4,6 +4,8 @@ import { gzipSync } from 'node:zlib';
 import { XMLValidator } from 'fast-xml-parser';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { Store } from '../../src/store/evidence.js';
+import { emptySeed } from '../../src/emulator/seed.js';
+import { startEmulator } from '../../src/emulator/index.js';
 
 const HEADER = '"Id","FIRSTNAME","LASTNAME","EMAIL","PHONE","MAILINGCITY","MAILINGCOUNTRY"';
 const REAL = '"0035g0000103olMAAQ","Lillian","Jones","lillian.jones.mp@parliament.uk","","London","United Kingdom"';
@@ -215,5 +217,51 @@ describe('lockout scan (CLI)', () => {
     expect(r.stdout).toMatch(/2 records read/);
     expect(r.stdout).toMatch(/0035g000027tCyoAAE/);
     expect(r.stdout).toMatch(/RFC 2606/);
+  });
+  it('resolves files, --out, --allowlist and --baseline against the command cwd, not process.cwd()', async () => {
+    const dir = tempDir();
+    expect(dir).not.toBe(process.cwd());
+    write(dir, 'c.csv', `${HEADER}\n${REAL}\n${FAKE}\n`);
+    write(dir, 'allow.txt', '# none\n');
+    const r = await runCli(['scan', 'c.csv', '--format', 'jsonl', '--out', 'out.jsonl', '--allowlist', 'allow.txt'], {
+      cwd: dir,
+    });
+    expect(r.code).toBe(0);
+    expect(existsSync(path.join(process.cwd(), 'out.jsonl'))).toBe(false);
+    const lines = readFileSync(path.join(dir, 'out.jsonl'), 'utf8').trim().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as { id: string; file: string }).id)).toEqual(['0035g000027tCyoAAE']);
+    expect((JSON.parse(lines[0]!) as { file: string }).file).toBe('c.csv');
+    const b = await runCli(['scan', 'c.csv', '--baseline', 'base.json', '--update-baseline', '--format', 'json'], {
+      cwd: dir,
+    });
+    expect(b.code).toBe(0);
+    expect(existsSync(path.join(dir, 'base.json'))).toBe(true);
+    expect(existsSync(path.join(process.cwd(), 'base.json'))).toBe(false);
+  });
+
+  it('--org takes the org connection flags (--instance-url + --access-token, no env vars)', async () => {
+    const seed = emptySeed();
+    seed.sobjects!.Contact = [
+      { '@ref': 'a', FirstName: 'Lillian', LastName: 'Jones', Email: 'lillian.jones.mp@parliament.uk' },
+      { '@ref': 'b', FirstName: 'Beverly', LastName: 'Chen', Email: 'beverly.chen@example.com', Phone: '617-555-0143' },
+    ];
+    const emu = await startEmulator({ seed });
+    try {
+      const dir = tempDir();
+      const args = ['scan', '--org', '--object', 'Contact', '--format', 'json'];
+      const r = await runCli([...args, '--instance-url', emu.instanceUrl, '--access-token', emu.accessToken], {
+        cwd: dir,
+      });
+      expect(r.stderr).not.toContain(emu.accessToken);
+      expect(r.code).toBe(0);
+      const out = JSON.parse(r.stdout) as { summary: { recordsRead: number }; findings: { object: string }[] };
+      expect(out.summary.recordsRead).toBe(2);
+      expect(out.findings.map((f) => f.object)).toEqual(['Contact']);
+      // Without the flags (and no env), there is no connection: the flags were what connected.
+      const none = await runCli(args, { cwd: dir });
+      expect(none.code).not.toBe(0);
+    } finally {
+      await emu.close();
+    }
   });
 });

@@ -5,8 +5,9 @@ import { renderJunit } from './junit.js';
 import { renderSarif } from './sarif.js';
 import { renderTable } from './table.js';
 
-export const FORMATS = ['table', 'json', 'jsonl', 'csv', 'sarif', 'junit'] as const;
-export type Format = (typeof FORMATS)[number];
+import type { Format } from '../formats.js';
+
+export { FORMATS, type Format } from '../formats.js';
 
 export interface RenderOptions {
   /** Colour (table only; never in files). */

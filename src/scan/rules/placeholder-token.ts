@@ -218,14 +218,15 @@ export const placeholderToken: RecordRule = {
       }
     }
 
-    for (const v of Object.values(view.values)) {
+    for (let i = 0; i < view.row.length; i++) {
+      const v = view.row[i];
       if (
         v &&
         v.length >= 11 &&
         (v.includes('psum') || v.includes('PSUM') || v.includes('olor sit')) &&
         /\blorem ipsum\b|\bipsum dolor\b|\bdolor sit amet\b/i.test(v)
       ) {
-        const field = Object.keys(view.values).find((k) => view.values[k] === v) ?? '?';
+        const field = view.header[i] ?? '?';
         hits.push({
           field,
           evidence: quote(v),
