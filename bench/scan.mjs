@@ -164,7 +164,7 @@ function scan(file, jobs) {
     const s = (performance.now() - start) / 1000;
     process.stderr.write('BENCH ' + JSON.stringify({ code, seconds: s, cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6, maxRssMB: process.resourceUsage().maxRSS / 1024 }) + '\\n');
   `;
-  const out = path.join(CACHE, `findings-${jobs}.jsonl`);
+  const out = path.join(CACHE, `findings-${path.basename(file, '.csv')}-jobs${jobs}.jsonl`);
   const script = path.join(CACHE, 'scan-child.mjs');
   writeFileSync(script, child);
   const res = spawnSync(

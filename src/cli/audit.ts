@@ -103,7 +103,8 @@ export function registerAudit(program: Command, ctxFor: (cmd: Command) => Contex
     .action((flags: { kind?: string }, cmd: Command) => {
       const ctx = ctxFor(cmd);
       const store = ctx.store({ create: false });
-      const incident = ctx.flags.incident ?? ctx.env.LOCKOUT_INCIDENT;
+      // A named incident must exist: a typo must not look like an incident with no evidence (exit 2).
+      const incident = (ctx.flags.incident ?? ctx.env.LOCKOUT_INCIDENT) ? (ctx.incident() ?? undefined) : undefined;
       const entries = [...store.entries({ incident, kinds: flags.kind ? [flags.kind] : undefined })];
       emit(ctx, entries, (list) =>
         list.length
@@ -132,7 +133,13 @@ export function registerAudit(program: Command, ctxFor: (cmd: Command) => Contex
               `head        ${r.head}`,
               ...(r.checkpoint
                 ? [
-                    `checkpoint  size ${r.checkpoint.size}, head matches${r.checkpoint.signatureValid ? ', signature valid' : ''}`,
+                    `checkpoint  size ${r.checkpoint.size}, head matches${
+                      r.checkpoint.signatureValid
+                        ? ', signature valid'
+                        : r.checkpoint.signed
+                          ? ', signature not checked (pass --public-key)'
+                          : ''
+                    }`,
                   ]
                 : []),
             ].join('\n')

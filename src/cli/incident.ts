@@ -21,6 +21,12 @@ function parseSeverity(v: string): number {
   return n;
 }
 
+/** An empty title or closing summary would leave a blank line in the report; refuse it like any bad flag. */
+function nonEmpty(v: string): string {
+  if (!v.trim()) throw new InvalidArgumentError('must not be empty');
+  return v;
+}
+
 const describe = (i: Incident): string =>
   [
     `${i.id}  ${i.title}`,
@@ -42,7 +48,7 @@ export function registerIncident(program: Command, ctxFor: (cmd: Command) => Con
   incident
     .command('open')
     .description('open an incident; it becomes the current one')
-    .requiredOption('--title <title>', 'short title')
+    .requiredOption('--title <title>', 'short title', nonEmpty)
     .addOption(new Option('--severity <1-4>', 'severity, 1 is highest').argParser(parseSeverity).default(2))
     .option('--aware-at <time>', 'when the organisation became aware (ISO 8601; default: now)')
     .option('--summary <text>', 'what is known so far')
@@ -99,7 +105,7 @@ export function registerIncident(program: Command, ctxFor: (cmd: Command) => Con
     .command('close')
     .description('close an incident (default: the current one)')
     .argument('[id]', 'incident id')
-    .requiredOption('--summary <text>', 'how it ended')
+    .requiredOption('--summary <text>', 'how it ended', nonEmpty)
     .action((id: string | undefined, flags: { summary: string }, cmd: Command) => {
       const ctx = ctxFor(cmd);
       emit(ctx, closeIncident(ctx, id, flags.summary), (i) => `closed ${i.id}`);

@@ -108,6 +108,9 @@ function renderRollback(r: RollbackResult): string {
 function renderResume(r: ResumeResult): string {
   return [
     `run ${r.runId} resumed: ${r.reconciled.done} in-flight records were already written, ${r.reconciled.resent} sent now, ${r.reconciled.failed} failed`,
+    ...(r.rechecked.failed
+      ? [`  ${r.rechecked.failed} unsent record(s) were changed by someone while the run was interrupted: left alone`]
+      : []),
     ...renderApplied(r.applied, r.verification),
     `API calls: ${r.apiCalls.total}`,
   ].join('\n');

@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { stringify } from 'yaml';
 import type { Context } from '../cli/context.js';
+import { UsageError } from '../errors.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { DEMO, DEMO_CONFIG } from '../emulator/seeds/demo.js';
 import { writeFileAtomic } from '../util/fs.js';
@@ -49,6 +50,13 @@ export type RunCommand = (
   deps: { cwd: string; env: Record<string, string | undefined>; out: NodeJS.WritableStream },
 ) => Promise<number>;
 
+/** The fictional controller's standing facts, so the demo report shows a filled-in controller section. */
+const DEMO_CONTROLLER = {
+  name: `${DEMO.orgName} (fictional demo company)`,
+  dpo: { name: 'Dana Whitfield', email: 'dpo@alderridgesupply.com' },
+  processingActivities: ['CRM-01: customer and prospect management (Salesforce)'],
+};
+
 const shellQuote = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
 
 /** The story of an incident, as the commands a responder would type. Pure: times are passed in. */
@@ -72,7 +80,7 @@ export function demoSteps(now: Date): DemoStep[] {
         '--aware-at',
         awareAt,
         '--summary',
-        'Sales reported fake-looking contacts in the EU pipeline; the market is locked until the data is cleaned.',
+        'Sales reported fake-looking contacts in the pipeline; the market is locked until the data is cleaned.',
       ],
     },
     {
@@ -158,7 +166,7 @@ export function demoSteps(now: Date): DemoStep[] {
         '--decision',
         'notify',
         '--decision-reason',
-        'Integrity breach affecting EU customer records; risk not unlikely.',
+        'Integrity breach affecting customer records; risk not unlikely.',
         '--decided-by',
         'Dana Whitfield (DPO)',
         '--ingestion',
@@ -186,7 +194,20 @@ export function demoSteps(now: Date): DemoStep[] {
 /** Run the whole incident against the built-in emulator with the demo seed, narrated. */
 export async function runDemo(ctx: Context, opts: DemoOptions): Promise<DemoResult> {
   const dir = opts.dir ? path.resolve(ctx.cwd, opts.dir) : mkdtempSync(path.join(os.tmpdir(), 'lockout-demo-'));
-  mkdirSync(dir, { recursive: true });
+  // The demo writes its own config and appends to an append-only log: never into an existing lockout project,
+  // whose config would be overwritten and whose evidence would carry a fictional incident for ever.
+  for (const f of ['lockout.config.yaml', '.lockout']) {
+    if (existsSync(path.join(dir, f))) {
+      throw new UsageError(`--dir ${dir} already holds ${f}: the demo would overwrite or add to it`, {
+        hint: 'choose a new or empty directory, or leave out --dir',
+      });
+    }
+  }
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new UsageError(`--dir: cannot create ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
   const say = (s: string) => {
     if (!ctx.flags.json && !ctx.flags.quiet) ctx.io.out.write(`${s}\n`);
   };
@@ -201,7 +222,7 @@ export async function runDemo(ctx: Context, opts: DemoOptions): Promise<DemoResu
   try {
     writeFileAtomic(
       path.join(dir, 'lockout.config.yaml'),
-      stringify({ actor: 'oncall@alderridgesupply.com', ...DEMO_CONFIG }),
+      stringify({ actor: 'oncall@alderridgesupply.com', controller: DEMO_CONTROLLER, ...DEMO_CONFIG }),
       { flag: '--dir' },
     );
     const env = {

@@ -393,6 +393,14 @@ export async function runUndo(
     { ...rec.targets, apps: [], objects: [], skip: ['tokens', 'bulkJobs'] },
     ctx.now(),
   );
+  // Ids are only meaningful in the org they came from: never restore them in another one.
+  if (rec.org.id && now.pre.org.id !== rec.org.id) {
+    throw new UsageError(
+      `--undo ${rec.id}: the isolation was applied to org ${rec.org.id} (${rec.org.instanceUrl ?? 'unknown instance'}), ` +
+        `but this connection is to org ${now.pre.org.id} (${client.instanceUrl})`,
+      { hint: 'connect to the org the isolation was applied to (--instance-url/--target-org)' },
+    );
+  }
   const plan = buildUndoPlan(rec.id, rec.actions, rec.results, now.pre, rec.manual);
   const apiCalls: ApiCalls = { discovery: client.calls - start, apply: 0, revokes: 0, byAction: {} };
   if (opts.dryRun || plan.counts.changes === 0) {

@@ -136,18 +136,22 @@ export interface RecordedIsolation {
   results: ActionResult[];
   integrations: string[];
   targets: { users: string[]; remoteSites: string[]; namedCredentials: string[]; flows: string[] };
+  /** The org the isolation was applied to (from its recorded pre-state). */
+  org: { id: string | null; instanceUrl: string | null };
   undone: boolean;
 }
 
+type PlannedPayload = { plan: Plan; preState?: { org?: RecordedIsolation['org'] } };
+
 /** Rebuild what an isolation did from the evidence log alone (the table is not consulted). */
 export function loadIsolation(store: Store, isolationId: string): RecordedIsolation | null {
-  let planned: { plan: Plan } | null = null;
+  let planned: PlannedPayload | null = null;
   const results = new Map<string, ActionResult>();
   let undone = false;
   for (const e of store.entries({ kinds: ['isolate.planned', 'isolate.action', 'isolate.undone'] })) {
     const p = e.payload as Record<string, unknown>;
     if (p.isolationId !== isolationId) continue;
-    if (e.kind === 'isolate.planned') planned = p as unknown as { plan: Plan };
+    if (e.kind === 'isolate.planned') planned = p as unknown as PlannedPayload;
     else if (e.kind === 'isolate.action') {
       const r = p as unknown as ActionResult;
       results.set(r.key, { key: r.key, status: r.status, ...(r.reason ? { reason: r.reason } : {}) });
@@ -168,6 +172,7 @@ export function loadIsolation(store: Store, isolationId: string): RecordedIsolat
       namedCredentials: pick('disable-named-credential').map((a) => a.target.name),
       flows: pick('deactivate-flow').map((a) => a.target.name),
     },
+    org: { id: planned.preState?.org?.id ?? null, instanceUrl: planned.preState?.org?.instanceUrl ?? null },
     undone,
   };
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createSign } from 'node:crypto';
+import { createPrivateKey, createSign, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
@@ -247,7 +247,13 @@ export async function sfOrgDisplay(
 }
 
 /** A JWT bearer assertion (RS256) for the OAuth2 JWT flow: iss = client id, sub = username, aud = login URL. */
-export function jwtAssertion(opts: { clientId: string; username: string; audience: string; key: string; now: Date }) {
+export function jwtAssertion(opts: {
+  clientId: string;
+  username: string;
+  audience: string;
+  key: string | KeyObject;
+  now: Date;
+}) {
   const b64 = (v: string | Buffer) => Buffer.from(v).toString('base64url');
   const header = b64(JSON.stringify({ alg: 'RS256', typ: 'JWT' }));
   const payload = b64(
@@ -354,13 +360,16 @@ export async function connectOrg(ctx: Context, flags?: OrgFlags, opts: ConnectOp
         break;
       }
       case 'jwt-bearer': {
-        let key: string;
+        let key: KeyObject;
         const keyPath = path.resolve(ctx.cwd, plan.keyFile);
         try {
-          key = readFileSync(keyPath, 'utf8');
+          key = createPrivateKey(readFileSync(keyPath, 'utf8'));
         } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
           throw new UsageError(
-            `cannot read SF_JWT_KEY_FILE ${keyPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+            code && !code.startsWith('ERR_')
+              ? `cannot read SF_JWT_KEY_FILE ${keyPath}: ${code}`
+              : `SF_JWT_KEY_FILE ${keyPath} does not hold a usable private key (PEM): ${(e as Error).message}`,
           );
         }
         const loginUrl = origin(plan.loginUrl, '--login-url');
@@ -391,9 +400,6 @@ export async function connectOrg(ctx: Context, flags?: OrgFlags, opts: ConnectOp
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof OrgError) throw e;
-    if ((e as Error).message?.includes('key')) {
-      throw new UsageError(`SF_JWT_KEY_FILE does not hold a usable private key: ${(e as Error).message}`);
-    }
     throw toOrgError(e, `${what} (${plan.mode})`);
   }
   registerSecret(conn.accessToken);

@@ -116,8 +116,14 @@ function evidence(ctx: Context, store: Store, kind: string, payload: unknown, ru
   store.append({ kind, incident, actor: ctx.actor(), ts: iso(ctx.now()), payload });
 }
 
-async function confirm(ctx: Context, question: string): Promise<boolean> {
-  // Asked on stderr, answered on stdin (a pipe works too); no answer means no.
+async function confirm(ctx: Context, question: string, what: string): Promise<boolean> {
+  // Only a person at a terminal confirms: a pipe may be `yes |`, or never answer and hang the command.
+  if (!ctx.io.isTTY.in) {
+    throw new Refused(`${what} not confirmed: no terminal to confirm on and no --yes`, {
+      hint: 'review the plan with --dry-run, then run again with --yes',
+    });
+  }
+  // Asked on stderr, answered on stdin; no answer means no.
   ctx.io.err.write(question);
   const rl = createInterface({ input: ctx.io.in, terminal: false });
   try {
@@ -293,7 +299,7 @@ export async function runRollback(
     }
     if (!opts.yes) {
       status(ctx, renderPlanSummary(result));
-      const ok = await confirm(ctx, `apply this rollback to ${client.instanceUrl}? [y/N] `);
+      const ok = await confirm(ctx, `apply this rollback to ${client.instanceUrl}? [y/N] `, 'rollback');
       if (!ok) throw new Refused('rollback not confirmed', { hint: 'pass --yes to apply without a prompt' });
     }
 
@@ -399,6 +405,8 @@ export interface ResumeResult {
   runId: string;
   kind: 'rollback' | 'undo';
   reconciled: { done: number; resent: number; failed: number };
+  /** Unsent field writes checked again before sending: `failed` ones were changed by someone while interrupted. */
+  rechecked: { done: number; pending: number; failed: number };
   applied: ApplyCounts;
   verification: VerifyOutcome;
   apiCalls: { apply: number; verify: number; total: number };
@@ -434,6 +442,10 @@ export async function resumeRollback(
       `resume of ${runId}`,
     );
     const reconciled = await reconcile(ctx, store, client, run);
+    const unsent = journalRows(store.db, runId, ['pending']).filter((r) => opOf(r.action) === 'update');
+    if (unsent.length) status(ctx, `run ${runId}: checking ${unsent.length} unsent records for changes since the plan`);
+    const { resent: stillPending, ...recheck } = await readBack(ctx, store, client, run, unsent);
+    const rechecked = { ...recheck, pending: stillPending };
     const applied = await applyJournal(
       ctx,
       store,
@@ -447,7 +459,7 @@ export async function resumeRollback(
     const apiCalls = { apply: applyCalls, verify: client.calls - vStart, total: client.calls - start };
     finishRun(ctx, store, runId, applied, verification, apiCalls);
     if (run.kind === 'undo' && run.undoOf) finishUndo(ctx, store, run, applied, verification);
-    return { runId, kind: run.kind, reconciled, applied, verification, apiCalls };
+    return { runId, kind: run.kind, reconciled, rechecked, applied, verification, apiCalls };
   } catch (e) {
     throw interrupted(e, runId);
   } finally {
@@ -482,7 +494,23 @@ async function reconcile(
       );
     }
   }
-  const byObject = groupBy(sent, (r) => r.object);
+  return readBack(ctx, store, client, run, sent);
+}
+
+/**
+ * Read rows back and settle each one: written as planned -> done; as it was at planning -> pending (sent later);
+ * anything else -> failed (someone changed it since the plan; it is never overwritten).
+ */
+async function readBack(
+  ctx: Context,
+  store: Store,
+  client: OrgClient,
+  run: RunRow,
+  rows: readonly JournalRow[],
+): Promise<{ done: number; resent: number; failed: number }> {
+  const out = { done: 0, resent: 0, failed: 0 };
+  if (!rows.length) return out;
+  const byObject = groupBy(rows, (r) => r.object);
   const batch = nextBatchNumber(store.db, run.id);
   for (const [object, rows] of byObject) {
     const fields = [...new Set(rows.flatMap((r) => Object.keys(r.fields)))];
@@ -894,7 +922,11 @@ export async function undoRollback(
     }
     if (opts.dryRun) return result;
     if (!opts.yes) {
-      const ok = await confirm(ctx, `undo ${undoOf}: ${plan.items.length} records on ${client.instanceUrl}? [y/N] `);
+      const ok = await confirm(
+        ctx,
+        `undo ${undoOf}: ${plan.items.length} records on ${client.instanceUrl}? [y/N] `,
+        'undo',
+      );
       if (!ok) throw new Refused('undo not confirmed', { hint: 'pass --yes to apply without a prompt' });
     }
     await client.ensureBudget(Math.ceil(plan.items.length / 200) * 2 + 4, `undo of ${undoOf}`);

@@ -10,9 +10,10 @@ import { scanEvidence, SCAN_COMPLETED } from './evidence.js';
 import { ROLES } from './fields.js';
 import { render, type Format } from './formatters/index.js';
 import { parseAllowlist, parseBaseline, renderBaseline } from './lists.js';
+import { AtomicStream } from './out.js';
 import { atLeast } from './score.js';
 import { fileSources, totalBytes } from './sources.js';
-import type { Level, ScanRecord, ScanSource } from './types.js';
+import type { Finding, Level, ScanRecord, ScanSource } from './types.js';
 
 /** Live-org options (`--org`); the records come from src/org/scan-source (the org module). */
 export interface OrgScanOptions {
@@ -146,6 +147,14 @@ export async function scanCommand(ctx: Context, opts: ScanCommandOptions): Promi
     ctx.io.isTTY.err && !ctx.flags.quiet && !ctx.flags.json && (bytes > 4 * 1024 * 1024 || !!opts.org);
   const spinner = showProgress ? ora({ stream: ctx.io.err as NodeJS.WritableStream, text: 'scanning…' }).start() : null;
   const started = Date.now();
+  // Findings at or above --fail-on (counted as they are decided, so streamed output needs no list).
+  let failing = 0;
+  const failBar = opts.failOn ? t[opts.failOn] : 0;
+  const countFailing = (f: Finding) => {
+    if (opts.failOn && atLeast(f.level, opts.failOn) && f.score >= failBar) failing += 1;
+  };
+  // jsonl to a file streams: findings go to a temporary file as they are decided (bounded memory).
+  const stream = format === 'jsonl' && opts.out ? new AtomicStream(opts.out, '--out') : null;
   let result: ScanResult;
   try {
     result = await runScan(sources, {
@@ -158,6 +167,12 @@ export async function scanCommand(ctx: Context, opts: ScanCommandOptions): Promi
       allowlist,
       baseline,
       keepRows: format === 'csv',
+      onFinding: stream
+        ? (f) => {
+            countFailing(f);
+            stream.write(`${JSON.stringify(f)}\n`);
+          }
+        : undefined,
       onProgress: spinner
         ? (n) => {
             const rate = Math.round(n / Math.max(0.001, (Date.now() - started) / 1000));
@@ -165,17 +180,24 @@ export async function scanCommand(ctx: Context, opts: ScanCommandOptions): Promi
           }
         : undefined,
     });
+  } catch (e) {
+    stream?.abort();
+    throw e;
   } finally {
     spinner?.stop();
   }
+  for (const f of result.findings) countFailing(f);
 
   // Write: output (atomically for --out), baseline, evidence; then hooks; then the exit decision.
-  const text = render(format, result, { color: format === 'table' && ctx.io.color && !opts.out, version: version() });
-  if (opts.out) {
+  if (stream) {
+    stream.commit();
+    status(ctx, `wrote ${result.summary.findings.total} findings to ${opts.out}`);
+  } else if (opts.out) {
+    const text = render(format, result, { color: format === 'table' && ctx.io.color && !opts.out, version: version() });
     writeFileAtomic(opts.out, text, { flag: '--out' });
     status(ctx, `wrote ${result.findings.length} findings to ${opts.out}`);
   } else if (!ctx.flags.quiet || format !== 'table') {
-    ctx.io.out.write(text);
+    ctx.io.out.write(render(format, result, { color: format === 'table' && ctx.io.color, version: version() }));
   }
   if (opts.updateBaseline) {
     writeFileAtomic(opts.baseline!, renderBaseline(result), { flag: '--baseline' });
@@ -196,8 +218,6 @@ export async function scanCommand(ctx: Context, opts: ScanCommandOptions): Promi
   for (const hook of opts.after ?? []) await hook(ctx, result, opts);
 
   if (opts.failOn) {
-    const bar = t[opts.failOn];
-    const failing = result.findings.filter((f) => atLeast(f.level, opts.failOn!) && f.score >= bar).length;
     if (failing) {
       throw new FindingsFound(
         `${failing} finding${failing === 1 ? '' : 's'} at or above ${opts.failOn} (--fail-on ${opts.failOn})`,

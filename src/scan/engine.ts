@@ -46,6 +46,11 @@ export interface ScanOptions {
   /** Monotonic milliseconds, for the duration. */
   clock?: () => number;
   onProgress?: (records: number) => void;
+  /**
+   * When set, each listed finding goes here as soon as it is decided and `findings` stays empty: memory stays
+   * bounded for streaming formats (jsonl). The summary is the same.
+   */
+  onFinding?: (finding: Finding) => void;
   /** Characters of candidates held in memory before they spill to a temporary file (default 8 MB). */
   spoolChars?: number;
 }
@@ -180,6 +185,9 @@ export async function runScan(
           ruleIds: rules.map((r) => r.id),
           populationIds: population.map((p) => p.id),
           fields: ev.fields,
+          // Workers must judge exactly as this thread does: the flagged bar of cohort counts and the allowlist.
+          low: ev.low,
+          allowlist: ev.allowlist,
         })
       : null;
 
@@ -324,11 +332,16 @@ export async function runScan(
     }
 
     const findings: Finding[] = [];
+    const byRule: Record<string, number> = {};
+    const byObject: Record<string, number> = {};
+    const byLevel = { total: 0, low: 0, medium: 0, high: 0 };
     const rows: Record<string, string | null>[] = [];
     const flagged: FlaggedRecord[] = [];
     const unfiltered: { id: string; level: Level }[] = [];
     let baselineSuppressed = 0;
+    let read = 0;
     for (const c of candidates.items()) {
+      if (++read % CHECK_EVERY === 0) maybeCollect();
       const reasons = [...c.reasons];
       const added = new Map<string, Reason>();
       for (const k of c.keys) {
@@ -360,7 +373,13 @@ export async function runScan(
         continue;
       }
       reasons.sort((a, b) => b.weight - a.weight);
-      findings.push({ id: c.id, object: c.object, file: c.file, line: c.line, score, level, reasons });
+      const finding: Finding = { id: c.id, object: c.object, file: c.file, line: c.line, score, level, reasons };
+      byLevel.total += 1;
+      byLevel[level] += 1;
+      byObject[c.object] = (byObject[c.object] ?? 0) + 1;
+      for (const r of new Set(reasons.map((x) => x.rule))) byRule[r] = (byRule[r] ?? 0) + 1;
+      if (opts.onFinding) opts.onFinding(finding);
+      else findings.push(finding);
       if (opts.keepRows && c.row) rows.push(c.row);
       flagged.push({
         id: c.id,
@@ -372,15 +391,6 @@ export async function runScan(
         ...(c.createdDate ? { createdDate: c.createdDate } : {}),
         ...(c.createdById ? { createdById: c.createdById } : {}),
       });
-    }
-
-    const byRule: Record<string, number> = {};
-    const byObject: Record<string, number> = {};
-    const byLevel = { total: findings.length, low: 0, medium: 0, high: 0 };
-    for (const f of findings) {
-      byLevel[f.level] += 1;
-      byObject[f.object] = (byObject[f.object] ?? 0) + 1;
-      for (const r of new Set(f.reasons.map((x) => x.rule))) byRule[r] = (byRule[r] ?? 0) + 1;
     }
 
     return {

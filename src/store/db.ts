@@ -38,7 +38,12 @@ export function openDatabase(file: string, opts: OpenOptions): DB {
       hint: 'open an incident first (lockout incident open --title ...) or pass --db',
     });
   }
-  if (exists && statSync(dbPath).isDirectory()) throw new UsageError(`--db ${dbPath} is a directory, not a file`);
+  if (exists) {
+    const st = statSync(dbPath);
+    if (st.isDirectory()) throw new UsageError(`--db ${dbPath} is a directory, not a file`);
+    // A device or pipe (e.g. --db /dev/null) is no database, and SQLite would leave a journal beside it.
+    if (!st.isFile()) throw new UsageError(`--db ${dbPath} is not a regular file`);
+  }
 
   const createdDirs = exists ? [] : missingDirs(path.dirname(dbPath));
   let db: DB | undefined;

@@ -25,6 +25,18 @@ export function writeFileAtomic(
   } catch (e) {
     if (fd !== undefined) closeSync(fd);
     rmSync(tmp, { force: true });
-    throw new UsageError(`${opts.flag ?? 'output'}: cannot write ${dest}: ${(e as Error).message}`, { cause: e });
+    // Name the destination and the reason, not the temporary file the system call failed on.
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT'
+        ? `no directory ${path.dirname(dest)}`
+        : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'it is a directory'
+            : code === 'ENOTDIR'
+              ? 'a parent path is not a directory'
+              : (e as Error).message;
+    throw new UsageError(`${opts.flag ?? 'output'}: cannot write ${dest}: ${reason}`, { cause: e });
   }
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -123,6 +124,7 @@ describe('incidents', () => {
     const cwd = tempDir();
     const cases: [string[], RegExp][] = [
       [['incident', 'open'], /--title/],
+      [['incident', 'open', '--title', '  '], /--title.*must not be empty/],
       [['incident', 'open', '--title', 'x', '--severity', '7'], /severity/],
       [['incident', 'open', '--title', 'x', '--aware-at', 'yesterday'], /--aware-at/],
       [['incident', 'show', 'INC-2026-0042'], /no evidence database|unknown incident/],
@@ -158,6 +160,14 @@ describe('incidents', () => {
     }
     expect(existsSync(path.join(locked, 'sub'))).toBe(false);
     expect(existsSync(path.join(cwd, '.lockout'))).toBe(false);
+
+    // Not a regular file (a pipe here; /dev/null alike): refused by name, and SQLite never gets to touch it.
+    const fifo = path.join(cwd, 'pipe.db');
+    execFileSync('mkfifo', [fifo]);
+    const r = await runCli(['--db', fifo, 'incident', 'open', '--title', 'x'], { cwd });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${fifo} is not a regular file`);
+    expect(existsSync(`${fifo}-journal`)).toBe(false);
   });
 });
 
@@ -202,6 +212,10 @@ describe('audit', () => {
     expect(text.split('\n').slice(0, 3)[1]).toBe('5');
 
     await runCli(['incident', 'note', 'after the checkpoint'], { cwd });
+    // A signed checkpoint verified without a key must not read as if its signature had been checked.
+    const unchecked = await runCli(['audit', 'verify', '--checkpoint', 'cp.txt'], { cwd });
+    expect(unchecked.code).toBe(0);
+    expect(unchecked.stdout).toContain('signature not checked');
     expect((await runCli(['audit', 'verify', '--checkpoint', 'cp.txt', '--public-key', 'ck.pub'], { cwd })).code).toBe(
       0,
     );
@@ -223,6 +237,20 @@ describe('audit', () => {
     expect(truncated.stderr).toMatch(/truncated/);
   });
 
+  it('names the file and the reason when --out cannot be written, never the temporary file', async () => {
+    const cwd = tempDir();
+    await incidentWithNotes(cwd, 0);
+    const missing = await runCli(['audit', 'checkpoint', '--out', 'nodir/cp.txt'], { cwd });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(
+      `lockout: --out: cannot write ${path.join(cwd, 'nodir/cp.txt')}: no directory ${path.join(cwd, 'nodir')}\n`,
+    );
+    mkdirSync(path.join(cwd, 'adir'));
+    const dir = await runCli(['audit', 'checkpoint', '--out', 'adir'], { cwd });
+    expect(dir.code).toBe(2);
+    expect(dir.stderr).toBe(`lockout: --out: cannot write ${path.join(cwd, 'adir')}: it is a directory\n`);
+  });
+
   it('rejects a malformed checkpoint file with exit 2', async () => {
     const cwd = tempDir();
     await incidentWithNotes(cwd, 1);
@@ -239,6 +267,12 @@ describe('audit', () => {
     const r = await runCli(['--json', '--incident', 'INC-2026-0001', 'audit', 'log'], { cwd });
     const entries = JSON.parse(r.stdout) as { incident: string; kind: string }[];
     expect(entries.map((e) => e.kind)).toEqual(['incident.opened', 'incident.noted', 'incident.noted']);
+
+    // A mistyped id is an error, not an incident without evidence.
+    const unknown = await runCli(['--incident', 'INC-2026-0042', 'audit', 'log'], { cwd });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown incident INC-2026-0042');
+    expect(unknown.stdout).toBe('');
   });
 });
 

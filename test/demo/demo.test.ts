@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli, tempDir } from '../helpers/cli.js';
 
@@ -42,5 +42,23 @@ describe('lockout demo', () => {
       expect([prefix, [...kinds].some((k) => k.startsWith(prefix))]).toEqual([prefix, true]);
     }
     expect(v.size).toBe(log.length);
+
+    // The controller section is filled from the demo's config, not left as "not configured".
+    expect(md).toMatch(/\| Controller \| Alder Ridge Supply Co\. \(fictional demo company\) \| config \|/);
+  });
+
+  it('refuses a directory that already holds a lockout project, and changes nothing in it', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'lockout.config.yaml'), 'actor: someone\n');
+    const r = await runCli(['demo', '--dir', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('already holds lockout.config.yaml');
+    expect(readFileSync(path.join(dir, 'lockout.config.yaml'), 'utf8')).toBe('actor: someone\n');
+    expect(existsSync(path.join(dir, '.lockout'))).toBe(false);
+
+    const blocked = path.join(dir, 'lockout.config.yaml', 'sub');
+    const bad = await runCli(['demo', '--dir', blocked]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`--dir: cannot create ${blocked}`);
   });
 });

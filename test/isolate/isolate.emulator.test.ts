@@ -3,6 +3,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { DEMO, DEMO_CONFIG, demoSeed } from '../../src/emulator/seeds/demo.js';
+import { makeId } from '../../src/emulator/ids.js';
 import type { Seed } from '../../src/emulator/seed.js';
 import { Store } from '../../src/store/evidence.js';
 import { runCli, tempDir } from '../helpers/cli.js';
@@ -238,6 +239,30 @@ describe('lockout isolate against the emulator (demo seed)', () => {
     // Undoing again finds nothing to restore.
     const again = await run(c, ['--json', 'isolate', '--undo', id, '--yes']);
     expect((JSON.parse(again.stdout) as { plan: { counts: { changes: number } } }).plan.counts.changes).toBe(0);
+  });
+
+  it('undo refuses (exit 2) against another org than the one isolated, and changes nothing there', async () => {
+    const applied = await run(c, ['--json', 'isolate', '--integration', 'partner-sync', '--yes']);
+    const id = (JSON.parse(applied.stdout) as { isolationId: string }).isolationId;
+    // A second org built from the same seed: same record ids, another org id.
+    const seed = demoSeed({ now: new Date(), scale: 0.1 }) as unknown as Seed;
+    seed.org = { ...seed.org, Id: makeId('00D', 2) };
+    const other = await startEmulator({ port: 0, seed });
+    try {
+      const flowBefore = JSON.stringify(other.state.records('FlowDefinition'));
+      const r = await runCli(['isolate', '--undo', id, '--yes'], {
+        cwd: c.dir,
+        env: { SF_INSTANCE_URL: other.instanceUrl, SF_ACCESS_TOKEN: other.accessToken },
+      });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/the isolation was applied to org 00D\w+ .*but this connection is to org 00D/);
+      expect(JSON.stringify(other.state.records('FlowDefinition'))).toBe(flowBefore);
+      expect(frozen(c, PS.username)).toBe(true);
+      const list = await run(c, ['--json', 'isolate', 'list']);
+      expect(JSON.parse(list.stdout)).toMatchObject([{ id, state: 'applied' }]);
+    } finally {
+      await other.close();
+    }
   });
 
   it('undo keeps what was already so before the isolation: a frozen user stays frozen, an inactive site inactive', async () => {

@@ -58,6 +58,16 @@ describe('login modes against the emulator', () => {
     expect(r.stderr).toMatch(/cannot read SF_JWT_KEY_FILE \/nonexistent\/key\.pem/);
   });
 
+  it('a key file that is not a PEM private key is exit 2 naming it', async () => {
+    const junk = path.join(tempDir(), 'junk.pem');
+    writeFileSync(junk, 'not a key\n');
+    const r = await runCli(['org', 'whoami', '--login-url', emu.loginUrl], {
+      env: { SF_CLIENT_ID: 'lockout-jwt-client', SF_USERNAME: 'admin@emulator.example', SF_JWT_KEY_FILE: junk },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/SF_JWT_KEY_FILE \S*junk\.pem does not hold a usable private key/);
+  });
+
   it('revokeToken ends that session at once (the next call is exit 3)', async () => {
     const login = await runCli(['org', 'whoami', '--json'], {
       env: {

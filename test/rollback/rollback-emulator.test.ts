@@ -107,6 +107,15 @@ describe('rollback against the emulator', () => {
     );
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/not confirmed/);
+    // A "y" piped in is not a person at a terminal (and a pipe that never answers must not hang the command).
+    const piped = await runCli(
+      ['--json', 'rollback', '--object', 'Contact', '--user', INTEGRATION, '--since', since, ...orgArgs(emu)],
+      { cwd, stdin: 'y\n' },
+    );
+    expect(piped.code).toBe(4);
+    expect(piped.stderr).toMatch(/no terminal to confirm on and no --yes/);
+    const listed = JSON.parse((await runCli(['--json', 'rollback', '--status'], { cwd })).stdout);
+    expect(listed).toEqual([]);
   });
 
   it("restores overwritten fields, deletes created records, keeps the person's edits and protected accounts", async () => {

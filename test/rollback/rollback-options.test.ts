@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { startEmulator } from '../../src/emulator/index.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import {
@@ -181,10 +182,26 @@ describe('rollback options and faults', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/run rb-1 interrupted/);
     expect(r.stderr).toMatch(/lockout rollback --resume rb-1/);
+    // While the run waits, a person fixes the Email of a record it has not sent yet: the resume must not clobber it.
+    const rdb = new Database(path.join(cwd, '.lockout/lockout.db'), { readonly: true });
+    const unsent = rdb
+      .prepare(
+        "SELECT record_id AS id FROM rollback_journal WHERE state = 'pending' AND action = 'restore' ORDER BY seq DESC LIMIT 1",
+      )
+      .get() as { id: string };
+    rdb.close();
+    const ann = await connectAs(emu, PERSON);
+    await ann.conn.sobject('Contact').update({ Id: unsent.id, Email: 'fixed-by-ann@acme-corp.com' });
     const resumed = await runCli(['--json', 'rollback', '--resume', 'rb-1', ...orgArgs(emu)], { cwd });
-    expect(resumed.code).toBe(0);
+    expect(resumed.code).toBe(3);
     const out = JSON.parse(resumed.stdout);
-    expect(out.applied).toMatchObject({ done: 452, failed: 0 });
+    expect(out.rechecked).toMatchObject({ failed: 1 });
+    expect(out.applied).toMatchObject({ done: 451, failed: 1 });
+    expect(out.applied.failures).toEqual([
+      expect.objectContaining({ id: unsent.id, error: expect.stringMatching(/^CHANGED_SINCE_PLAN/) }),
+    ]);
+    expect((await byId(emu)).get(unsent.id)).toMatchObject({ Email: 'fixed-by-ann@acme-corp.com' });
+    inc.original.delete(unsent.id);
     expect(out.reconciled.resent).toBeGreaterThan(0);
     const state = await byId(emu);
     for (const [id, c] of inc.original) expect(state.get(id)).toMatchObject({ Email: c.Email });

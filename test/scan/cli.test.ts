@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { XMLValidator } from 'fast-xml-parser';
@@ -82,6 +82,10 @@ describe('lockout scan (CLI)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(existsSync(out)).toBe(false);
+    // jsonl --out streams findings to a temporary file: it must not survive the error either.
+    const streamed = await runCli(['scan', file, '--format', 'jsonl', '--out', 'out.jsonl'], { cwd: dir });
+    expect(streamed.code).toBe(2);
+    expect(readdirSync(dir)).toEqual(['bad.csv']);
   });
 
   it('exits 2 on a single field too large to be a record', async () => {
