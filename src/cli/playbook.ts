@@ -202,12 +202,13 @@ export async function runPlaybookCommand(ctx: Context, name: string, flags: RunF
       hint: 'a YAML file mapping step id to {confirm | outcome, evidence | decision, decidedBy, role, reason}',
     });
   }
+  // A wrong name or an invalid file is bad input (exit 2) whether or not there is a terminal.
+  const { found, loaded, playbook } = loadValid(ctx, name, program);
   if (!nonInteractive && !ctx.io.isTTY.in) {
     throw new Refused('no terminal to ask on: a playbook run needs a person or an answers file', {
       hint: 'run it in a terminal, or pass --non-interactive --answers <file>',
     });
   }
-  const { found, loaded, playbook } = loadValid(ctx, name, program);
 
   let mode: Mode;
   let prompter: { ask: Prompter; close(): void } | undefined;

@@ -54,7 +54,7 @@ export const configSchema = z.strictObject({
       /** Rule ids to switch off. */
       disable: z.array(z.string()).default([]),
       failOn: level.optional(),
-      /** Worker threads for `lockout scan` (`--jobs` wins). Default: cores for inputs over 32 MB, else 1. */
+      /** Worker threads for `lockout scan` (`--jobs` wins). Default 1 (see docs/benchmarks.md). */
       jobs: z.number().int().min(1).max(64).optional(),
     })
     .prefault({}),

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
 import { stringify } from 'yaml';
 import type { Context } from '../cli/context.js';
@@ -56,6 +57,13 @@ const DEMO_CONTROLLER = {
   dpo: { name: 'Dana Whitfield', email: 'dpo@alderridgesupply.com' },
   processingActivities: ['CRM-01: customer and prospect management (Salesforce)'],
 };
+
+/**
+ * How to run this lockout from any directory. The demo works in a temporary directory where a bare `npx lockout`
+ * finds no local package (and the npm registry has none by that name), so the hints name this installation's bin.
+ */
+export const lockoutCommand = (): string =>
+  `node ${shellQuote(fileURLToPath(new URL('../../bin/lockout.js', import.meta.url)))}`;
 
 const shellQuote = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
 
@@ -283,14 +291,15 @@ export async function runDemo(ctx: Context, opts: DemoOptions): Promise<DemoResu
   if (ok) {
     say(`Done. The report is at ${result.reportHtml} (and ${result.reportMd}).`);
     say(`The evidence database is ${path.join(dir, '.lockout/lockout.db')}; re-verify with:`);
-    say(`  cd ${dir} && npx lockout audit verify`);
+    say(`  cd ${shellQuote(dir)} && ${lockoutCommand()} audit verify`);
   }
   if (opts.keepEmulator) {
     say('\nThe emulator keeps running (Ctrl-C to stop). Try the commands by hand in another terminal:');
     say(`  cd ${dir}`);
     say(`  export SF_INSTANCE_URL=${emulator.instanceUrl}`);
     say(`  export SF_ACCESS_TOKEN='${emulator.accessToken}'   # the demo admin's token (emulator only)`);
-    say('  npx lockout org whoami && npx lockout isolate list && npx lockout audit log');
+    const lockout = lockoutCommand();
+    say(`  ${lockout} org whoami && ${lockout} isolate list && ${lockout} audit log`);
   }
   return result;
 }

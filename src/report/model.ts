@@ -593,6 +593,26 @@ function summarise(e: ChainedEntry, aggregateOnly: boolean): string {
     }
     case 'report.generated':
       return `Report generated: ${str(p, 'phase') ?? ''} ${str(p, 'format') ?? ''} v${num(p, 'version') ?? '?'}, sha256 ${str(p, 'sha256') ?? '?'}`;
+    // Which action and which step: without these the row says only its kind. Targets are named by type only.
+    case 'isolate.action':
+      return `Isolation action ${str(p, 'kind') ?? '?'}${str(p, 'target.type') ? ` (${str(p, 'target.type')})` : ''}: ${str(p, 'status') ?? '?'}`;
+    case 'playbook.started':
+      return `Playbook ${str(p, 'playbook') ?? '?'} started (${str(p, 'run') ?? '?'}, ${num(p, 'steps') ?? '?'} steps)`;
+    case 'playbook.step.started':
+      return `Playbook step ${str(p, 'step') ?? '?'} started: ${str(p, 'title') ?? ''}${str(p, 'owner') ? ` (owner ${str(p, 'owner')})` : ''}`;
+    case 'playbook.step.completed': {
+      const decision = str(p, 'decision');
+      const by = str(p, 'decidedBy');
+      const code = num(p, 'exitCode');
+      // Free text (reason, evidence) is withheld from aggregate-only reports, like notes.
+      const text = aggregateOnly ? undefined : (str(p, 'evidence') ?? str(p, 'reason'));
+      return [
+        `Playbook step ${str(p, 'step') ?? '?'}: ${str(p, 'outcome') ?? '?'}`,
+        decision ? `; decision ${decision}${by ? ` by ${by}` : ''}${str(p, 'role') ? ` (${str(p, 'role')})` : ''}` : '',
+        code !== null ? `; exit ${code}` : '',
+        text ? `; ${text}` : '',
+      ].join('');
+    }
   }
   const facts = fmtFacts(numericFacts(p)).slice(0, 8);
   const who = str(p, 'approvedBy', 'approver');

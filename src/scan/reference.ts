@@ -21,6 +21,23 @@ function once<T>(load: () => T): () => T {
   };
 }
 
+/**
+ * A lookup by value with a bounded cache: place, country and region values repeat from record to record, so most
+ * lookups skip folding. The cache is emptied when full (bounded memory; no LRU bookkeeping per hit).
+ */
+function cached<T>(lookup: (value: string) => T, size = 4096): (value: string) => T {
+  const cache = new Map<string, T>();
+  return (value) => {
+    let r = cache.get(value);
+    if (r === undefined && !cache.has(value)) {
+      r = lookup(value);
+      if (cache.size >= size) cache.clear();
+      cache.set(value, r);
+    }
+    return r as T;
+  };
+}
+
 const readData = (name: string): string => readFileSync(new URL(name, DATA_DIR), 'utf8');
 const readJson = <T>(name: string): T => JSON.parse(readData(name)) as T;
 const readList = (name: string): string[] =>
@@ -212,13 +229,13 @@ function buildReference(): Reference {
     freeMail: once(() => new Set(readList('free-mail.txt'))),
     disposable: once(() => new Set(require('disposable-email-domains') as string[])),
     tlds: once(() => new Set((require('tlds') as string[]).map((t) => t.toLowerCase()))),
-    places: (name) => placeIndex().get(fold(name)) ?? [],
-    countryCode: (value) => {
+    places: cached((name) => placeIndex().get(fold(name)) ?? []),
+    countryCode: cached((value) => {
       const v = value.trim();
       if (!v) return null;
       return countryIndex().get(fold(v)) ?? null;
-    },
-    subdivisions: (value) => subdivisionIndex().get(fold(value)) ?? [],
+    }),
+    subdivisions: cached((value) => subdivisionIndex().get(fold(value)) ?? []),
     zipStates: (code) => zip3()[code.trim().slice(0, 3)] ?? null,
   };
 }

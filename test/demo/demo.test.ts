@@ -1,6 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { lockoutCommand } from '../../src/demo/run.js';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe('lockout demo', () => {
   it('runs the whole incident on the emulator and leaves a report whose evidence verifies', async () => {
@@ -45,6 +48,14 @@ describe('lockout demo', () => {
 
     // The controller section is filled from the demo's config, not left as "not configured".
     expect(md).toMatch(/\| Controller \| Alder Ridge Supply Co\. \(fictional demo company\) \| config \|/);
+  });
+
+  it('prints a re-verify command that names this installation, since a bare npx lockout fails in the demo directory', () => {
+    const bin = /^node (\S+)$/.exec(lockoutCommand())?.[1];
+    expect(bin).toBeDefined();
+    expect(existsSync(bin!)).toBe(true);
+    const pkg = JSON.parse(readFileSync(path.join(path.dirname(bin!), '..', 'package.json'), 'utf8')) as Json;
+    expect(path.join(path.dirname(bin!), '..', pkg.bin.lockout)).toBe(bin);
   });
 
   it('refuses a directory that already holds a lockout project, and changes nothing in it', async () => {

@@ -254,6 +254,10 @@ describe('playbook run --non-interactive', () => {
     expect(noTty.stderr).toContain('--non-interactive --answers <file>');
     const noAnswers = await cli(['playbook', 'run', DRILL, '--var', 'integration=x', '--non-interactive']);
     expect(noAnswers.code).toBe(2);
+    // A mistyped name is bad input, not a refusal, with or without a terminal.
+    const unknown = await cli(['playbook', 'run', 'no-such-playbook']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no playbook named "no-such-playbook"');
   });
 
   it('needs an incident', async () => {

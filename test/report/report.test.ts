@@ -278,4 +278,52 @@ describe('lockout report', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('INC-2026-0099');
   });
+
+  it('says in the timeline which isolation action and which playbook step each entry is', async () => {
+    const cwd = tempDir();
+    expect((await runCli(['incident', 'open', '--title', 'Steps'], { cwd })).code).toBe(0);
+    const db = path.join(cwd, '.lockout', 'lockout.db');
+    const store = Store.open(db, { create: false });
+    const add = (kind: string, payload: unknown) =>
+      store.append({ kind, incident: 'INC-2026-0001', actor: 'a', ts: new Date().toISOString(), payload });
+    add('isolate.action', {
+      isolationId: 'ISO-2026-0001',
+      kind: 'freeze-user',
+      status: 'done',
+      target: { id: '005X', name: 'sync@partner.example', type: 'User' },
+    });
+    add('playbook.started', { run: 'PB-0001', playbook: 'market-lockout', steps: 36 });
+    add('playbook.step.started', { run: 'PB-0001', step: 'contain-decision', title: 'Decide how to contain' });
+    add('playbook.step.completed', {
+      run: 'PB-0001',
+      step: 'contain-decision',
+      outcome: 'decided',
+      decision: 'isolate',
+      decidedBy: 'Sam Oncall',
+      role: 'on-call-engineer',
+      reason: 'within thresholds',
+      elapsedMs: 1,
+      timeboxExceeded: false,
+    });
+    store.close();
+    const summaries = async (extra: string[]) => {
+      const r = await runCli(['report', '--format', 'json', ...extra], { cwd });
+      expect(r.code).toBe(0);
+      return (JSON.parse(r.stdout) as Json).timeline.map((t: Json) => t.summary as string);
+    };
+    const full = await summaries([]);
+    expect(full).toEqual(
+      expect.arrayContaining([
+        'Isolation action freeze-user (User): done',
+        'Playbook market-lockout started (PB-0001, 36 steps)',
+        'Playbook step contain-decision started: Decide how to contain',
+        'Playbook step contain-decision: decided; decision isolate by Sam Oncall (on-call-engineer); within thresholds',
+      ]),
+    );
+    // The target's name is never in the row; free text stays out of aggregate-only reports.
+    expect(full.join('\n')).not.toContain('sync@partner.example');
+    expect(await summaries(['--aggregate-only'])).toContain(
+      'Playbook step contain-decision: decided; decision isolate by Sam Oncall (on-call-engineer)',
+    );
+  });
 });

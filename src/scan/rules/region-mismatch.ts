@@ -7,6 +7,36 @@ import { digitsOf, quote } from '../text.js';
 const UK_POSTCODE =
   /^(?:GIR ?0AA|[A-PR-UWYZ](?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPSTUW]|[A-HK-Y]\d[ABEHMNPRV-Y]) ?\d[ABD-HJLNP-UW-Z]{2})$/i;
 
+/** Territories that dial with another code than their country's. */
+const TERRITORIES: Record<string, string[]> = {
+  FR: ['NC', 'PF', 'RE', 'GP', 'MQ', 'GF', 'YT', 'PM', 'WF', 'BL', 'MF'],
+  GB: ['GG', 'JE', 'IM'],
+  US: ['PR', 'GU', 'VI', 'AS', 'MP'],
+};
+
+/** Regions whose postal codes start with a two-digit prefix, per country (built once from regions.json). */
+const prefixIndex = new WeakMap<object, Map<string, Map<string, string[]>>>();
+function regionsOfPrefix(ref: Reference, country: string, prefix: string): string[] {
+  const regions = ref.regions();
+  let index = prefixIndex.get(regions);
+  if (!index) {
+    index = new Map();
+    for (const [c, byRegion] of Object.entries(regions.postalPrefixes)) {
+      const m = new Map<string, string[]>();
+      for (const [r, prefixes] of Object.entries(byRegion)) {
+        for (const p of prefixes) {
+          const list = m.get(p) ?? [];
+          if (!list.includes(r)) list.push(r);
+          m.set(p, list);
+        }
+      }
+      index.set(c, m);
+    }
+    prefixIndex.set(regions, index);
+  }
+  return index.get(country)?.get(prefix) ?? [];
+}
+
 let callingCodes: Map<string, string[]> | undefined;
 function countriesOfCallingCode(code: string): string[] {
   if (!callingCodes) {
@@ -50,7 +80,6 @@ export const regionMismatch: RecordRule = {
   maxWeight: 0.5,
   check(view, ref) {
     const hits: Hit[] = [];
-    const regions = ref.regions();
     for (const a of view.addresses) {
       const cc = a.countryCode;
       if (a.state && cc) {
@@ -107,9 +136,7 @@ export const regionMismatch: RecordRule = {
         for (const country of ['DE', 'FR'] as const) {
           if (cc !== country || !/^\d{5}$/.test(postal.slice(0, 5))) continue;
           const prefix = postal.slice(0, 2);
-          const allowed = Object.entries(regions.postalPrefixes[country] ?? {})
-            .filter(([, p]) => p.includes(prefix))
-            .map(([r]) => r);
+          const allowed = regionsOfPrefix(ref, country, prefix);
           const claimed = new Set<string>();
           const stated = stateCodes(a, ref, country);
           for (const s of stated) claimed.add(s);
@@ -154,12 +181,7 @@ export const regionMismatch: RecordRule = {
           owners = countriesOfCallingCode(d.slice(0, len));
           if (owners.length) break;
         }
-        const territories: Record<string, string[]> = {
-          FR: ['NC', 'PF', 'RE', 'GP', 'MQ', 'GF', 'YT', 'PM', 'WF', 'BL', 'MF'],
-          GB: ['GG', 'JE', 'IM'],
-          US: ['PR', 'GU', 'VI', 'AS', 'MP'],
-        };
-        if (owners.length && !owners.includes(cc) && !owners.some((o) => territories[cc]?.includes(o))) {
+        if (owners.length && !owners.includes(cc) && !owners.some((o) => TERRITORIES[cc]?.includes(o))) {
           hits.push({
             field: v.field,
             evidence: quote(v.value),
