@@ -122,8 +122,8 @@ export function requireIncident(store: Store, id: string | null | undefined): In
   const incidents = loadIncidents(store);
   const wanted = id ?? currentIncidentId(store);
   if (!wanted) {
-    throw new UsageError('no current incident', {
-      hint: 'name one (lockout incident list) or open one: lockout incident open --title ...',
+    throw new UsageError('no current incident (the last one was closed, or none was opened)', {
+      hint: 'name one with --incident <id> (see lockout incident list), or open one: lockout incident open --title ...',
     });
   }
   const inc = incidents.get(wanted);
