@@ -1,4 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import jsforce from 'jsforce';
@@ -56,6 +58,23 @@ test('bad input: missing seed file, bad fault spec, bad port are usage errors (e
   const r4 = await runCli(['emulator', 'start', '--seed', 'bad.json'], { cwd: dir });
   expect(r4.code).toBe(2);
   expect(r4.stderr).toContain('at least one user');
+});
+
+test('a --state file that cannot be written is exit 2 and leaves no server listening (the process can exit)', async () => {
+  const free = createServer();
+  await new Promise<void>((r) => free.listen(0, '127.0.0.1', () => r()));
+  const port = (free.address() as AddressInfo).port;
+  await new Promise<void>((r) => free.close(() => r()));
+  const r = await runCli(['emulator', 'start', '--port', String(port), '--state', '/nonexistent/dir/state.json']);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain('--state: cannot write /nonexistent/dir/state.json');
+  // The port is free again: nothing was left listening.
+  const again = createServer();
+  await new Promise<void>((resolve, reject) => {
+    again.once('error', reject);
+    again.listen(port, '127.0.0.1', () => resolve());
+  });
+  await new Promise<void>((r) => again.close(() => r()));
 });
 
 test('--state persists records and tokens across restarts', async () => {

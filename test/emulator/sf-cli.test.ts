@@ -24,7 +24,8 @@ function onPath(cmd: string): string | null {
 }
 
 const SF = onPath('sf');
-const reason = 'the Salesforce CLI (`sf`) is not on PATH: `npm install -g @salesforce/cli` (see docs/emulator.md)';
+const reason =
+  'the Salesforce CLI (`sf`) is not on PATH: see docs/emulator.md, "Running the sf CLI test" (on Node 20: @salesforce/cli@2.146.3)';
 const suite = SF ? describe : describe.skip;
 if (!SF) process.stderr.write(`test/emulator/sf-cli.test.ts skipped: ${reason}\n`);
 
