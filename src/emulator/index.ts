@@ -140,10 +140,16 @@ export async function startEmulator(opts: EmulatorStartOptions = {}): Promise<Em
     if (opts.statePath) writeFileAtomic(opts.statePath, JSON.stringify(state.toJSON()), { flag: '--state' });
   };
   if (opts.statePath) {
+    try {
+      save();
+    } catch (e) {
+      // Nothing may keep listening (and keep the process alive) when the emulator could not start.
+      server.close();
+      throw e;
+    }
     state.onChange(() => {
       timer ??= setTimeout(save, 200);
     });
-    save();
   }
 
   return {
