@@ -137,39 +137,14 @@ export interface AssessedPayload {
   staffInvolvement?: string;
 }
 
-/** The flags of `incident assess`, as commander parsed them (enums already checked by the arg parsers). */
-export interface AssessFlags {
-  awareAt?: string;
-  awareBasis?: string;
-  occurredAt?: string;
-  occurredUntil?: string;
-  detectedAt?: string;
-  classifiedAt?: string;
-  resolvedAt?: string;
-  delayReason?: string;
-  nature?: string[];
-  description?: string;
-  ingestion?: string;
-  cyber?: Tristate;
-  malicious?: Tristate;
-  crossBorder?: Tristate;
-  personalDataBreach?: 'yes' | 'no' | 'undetermined';
-  classificationBasis?: string;
-  dataCategories?: string[];
-  subjectCategories?: string[];
-  memberStates?: string[];
-  risk?: string;
-  likelihood?: string;
-  consequences?: string;
-  riskFactors?: string;
-  impact?: string;
-  recovery?: string;
-  nis2Significant?: 'yes' | 'no';
-  doraMajor?: 'yes' | 'no';
+/**
+ * The flags of `incident assess`, as commander parsed them (enums already checked by the arg parsers): the payload's
+ * plain fields, plus the flat flags that build its structured parts (decision, communication, notice).
+ */
+export type AssessFlags = Omit<AssessedPayload, 'decision' | 'communication' | 'notice'> & {
   decision?: Decision['decision'];
   decidedBy?: string;
   decisionReason?: string;
-  saReference?: string;
   subjects?: Communication['status'];
   subjectsAt?: string;
   channel?: string;
@@ -180,21 +155,7 @@ export interface AssessFlags {
   noticeStage?: Notice['stage'];
   noticeAt?: string;
   noticeRef?: string;
-  aiGenerated?: Tristate;
-  aiMethod?: string;
-  aiEvidence?: string;
-  aiGenerator?: string;
-  aiMarkMissing?: Tristate;
-  aiConsumers?: string;
-  aiHighRisk?: Tristate;
-  rootCause?: string;
-  lessons?: string;
-  recurrence?: string;
-  costs?: string;
-  measuresProposed?: string;
-  servicesAffected?: string;
-  staffInvolvement?: string;
-}
+};
 
 const TIME_FLAGS: [keyof AssessFlags, string][] = [
   ['awareAt', '--aware-at'],
