@@ -253,17 +253,14 @@ export async function runDemo(ctx: Context, opts: DemoOptions): Promise<DemoResu
       captured.on('data', (c: Buffer) => (text += c.toString()));
       const started = Date.now();
       // Steps whose ids later steps need run with --json so the id can be read reliably.
-      const wantsJson = argv[0] === 'incident' && argv[1] === 'open' ? true : argv[0] === 'snapshot';
+      const wantsJson = (argv[0] === 'incident' && argv[1] === 'open') || argv[0] === 'snapshot';
       const code = await opts.run(wantsJson ? ['--json', ...argv] : argv, { cwd: dir, env, out: captured });
       const ms = Date.now() - started;
       if (wantsJson && code === 0) {
         const parsed = JSON.parse(text) as Record<string, unknown>;
         if (argv[0] === 'incident') incident = String(parsed.id);
-        else snapshot = String(parsed.id ?? parsed.snapshotId);
-        text =
-          argv[0] === 'incident'
-            ? `${incident}\n`
-            : `snapshot ${snapshot}: ${String(parsed.records ?? parsed.count ?? '')} records\n`;
+        else snapshot = String(parsed.id);
+        text = argv[0] === 'incident' ? `${incident}\n` : `snapshot ${snapshot}: ${String(parsed.count)} records\n`;
       }
       for (const line of text.trimEnd().split('\n').slice(0, 40)) if (line) say(`   │ ${line}`);
       const ok = (step.ok ?? [0]).includes(code);
