@@ -119,7 +119,16 @@ async function rollbackRun(label, threshold) {
   );
   const seconds = (performance.now() - t0) / 1000;
   const log = await adminCall(emu, 'GET', '/requests');
-  const polls = log.requests.filter((q) => q.method === 'GET' && /\/jobs\/ingest\/[^/]+$/.test(q.path)).length;
+  // Polls of Bulk 2.0 ingest and query jobs (GET /jobs/{ingest|query}/{id}).
+  const polls = log.requests.filter((q) => q.method === 'GET' && /\/jobs\/(ingest|query)\/[^/]+$/.test(q.path)).length;
+  // What each call was, e.g. {"POST /composite": 1, "GET /jobs/query/:id/results": 3, ...}.
+  const byEndpoint = {};
+  for (const q of log.requests) {
+    const key = `${q.method} ${q.path
+      .replace(/^\/services\/data\/v[\d.]+/, '')
+      .replace(/\/(750|003)[A-Za-z0-9]{12,15}/g, '/:id')}`;
+    byEndpoint[key] = (byEndpoint[key] ?? 0) + 1;
+  }
   const st = await adminCall(emu, 'GET', '/state?types=Contact');
   const restored = st.records.Contact.filter((c) => !String(c.Email).startsWith('fake')).length;
   await emu.close();
@@ -132,6 +141,7 @@ async function rollbackRun(label, threshold) {
     calls: r.apiCalls,
     emulatorRequests: log.requests.length,
     polls,
+    byEndpoint,
     naive: N,
     failed: r.applied.failed,
   };
@@ -187,19 +197,15 @@ if (parts.includes('rollback')) {
   const target = Math.ceil(N / 200) + 10;
   const collections = await rollbackRun('Collections', 1_000_000);
   console.log(JSON.stringify(collections));
-  const cw = collections.calls.apply + collections.calls.verify;
-  console.log(`  write + verify: ${cw} calls, target <= ceil(N/200)+10 = ${target}: ${verdict(cw <= target)}`);
+  const cw = collections.calls.total;
   console.log(
-    `  whole command: ${collections.calls.total} calls (reading the scope: ${collections.calls.plan}): ${verdict(collections.calls.total <= target)}; one call per record: ${N}`,
+    `  whole command: ${cw} calls (reading the scope: ${collections.calls.plan}, write: ${collections.calls.apply}, verify: ${collections.calls.verify}; ${collections.polls} of them Bulk 2.0 query polls), target <= ceil(N/200)+10 = ${target}: ${verdict(cw <= target)}; one call per record: ${N}`,
   );
   const bulk = await rollbackRun('Bulk 2.0', 2000);
   console.log(JSON.stringify(bulk));
-  const bw = bulk.calls.apply + bulk.calls.verify - bulk.polls;
+  const bw = bulk.calls.total - bulk.polls;
   console.log(
-    `  write + verify: ${bw} calls plus ${bulk.polls} poll(s), target <= 15 plus polling: ${verdict(bw <= 15)}`,
-  );
-  console.log(
-    `  whole command: ${bulk.calls.total} calls including ${bulk.polls} poll(s): ${verdict(bulk.calls.total - bulk.polls <= 15)}`,
+    `  whole command: ${bulk.calls.total} calls = ${bw} plus ${bulk.polls} poll(s) (reading the scope: ${bulk.calls.plan}, write: ${bulk.calls.apply}, verify: ${bulk.calls.verify}), target <= 15 plus polling: ${verdict(bw <= 15)}`,
   );
   ok &&= cw <= target && bw <= 15;
 }
@@ -211,4 +217,4 @@ if (parts.includes('snapshot')) {
   );
   ok &&= snap.recordsPerSecond >= 50_000;
 }
-console.log(ok ? 'targets met (write + verify calls, snapshot rate)' : 'TARGET MISSED');
+console.log(ok ? 'targets met (API calls of the whole command, snapshot rate)' : 'TARGET MISSED');

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Command } from 'commander';
 import type { Context } from './context.js';
 import { emit } from './output.js';
-import { runDemo, type RunCommand } from '../demo/run.js';
+import type { RunCommand } from '../demo/run.js';
 
 export function registerDemo(program: Command, ctxFor: (cmd: Command) => Context): void {
   program
@@ -26,6 +26,8 @@ export function registerDemo(program: Command, ctxFor: (cmd: Command) => Context
           env: deps.env,
           cwd: deps.cwd,
         });
+      // Loaded on use: the demo brings the emulator (SOQL and XML parsers) that other commands do not need.
+      const { runDemo } = await import('../demo/run.js');
       const result = await runDemo(ctx, { dir: flags.dir, keepEmulator: !!flags.keepEmulator, run });
       const { emulator, ...printable } = result;
       emit(ctx, printable, () => '');

@@ -3,7 +3,7 @@ import type { Context } from './context.js';
 import { emit, table } from './output.js';
 import { FindingsFound } from '../errors.js';
 import { addOrgFlags, type OrgFlags } from '../org/connect.js';
-import { runDrill, type DrillOptions, type DrillResult } from '../drill/run.js';
+import type { DrillOptions, DrillResult } from '../drill/run.js';
 
 const render = (r: DrillResult): string =>
   [
@@ -39,6 +39,8 @@ export function registerDrill(program: Command, ctxFor: (cmd: Command) => Contex
       ),
   ).action(async (flags: DrillOptions & OrgFlags, cmd: Command) => {
     const ctx = ctxFor(cmd);
+    // Loaded on use: the drill brings the scanner's rules and reference data.
+    const { runDrill } = await import('../drill/run.js');
     const result = await runDrill(ctx, flags, {
       integration: flags.integration,
       object: flags.object,

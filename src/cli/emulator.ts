@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Context } from './context.js';
 import { status } from './output.js';
 import { UsageError } from '../errors.js';
-import { EmulatorInputError, startEmulator, type Emulator } from '../emulator/index.js';
+import type { Emulator } from '../emulator/index.js';
 
 export interface EmulatorStartFlags {
   port?: number;
@@ -40,6 +40,8 @@ export async function startFromFlags(ctx: Context, flags: EmulatorStartFlags): P
     if (!existsSync(seed))
       throw new UsageError(`--seed ${flags.seed}: no such file (use demo, empty or a seed .json file)`);
   }
+  // Loaded on use: the emulator's SOQL and XML parsers are not needed by other commands.
+  const { EmulatorInputError, startEmulator } = await import('../emulator/index.js');
   try {
     return await startEmulator({
       port: flags.port ?? 0,

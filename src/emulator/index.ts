@@ -9,6 +9,7 @@ import { registerAuth } from './auth.js';
 import { registerBulk2 } from './bulk2.js';
 import { registerMetadata } from './metadata.js';
 import { parseFaultSpec } from './faults.js';
+import { registerComposite } from './composite.js';
 import { registerRest } from './rest.js';
 import { Router } from './router.js';
 import { emptySeed, loadSeed, readSeedFile, SeedError, type LoadedSeed, type Seed } from './seed.js';
@@ -34,6 +35,8 @@ export interface EmulatorStartOptions {
   bulkPageSize?: number;
   /** REST query page size (default 2000). */
   queryBatchSize?: number;
+  /** Most rows per REST query page whatever batchSize asks (default 2000; see EmulatorOptions.queryPageCap). */
+  queryPageCap?: number;
   /** IANA time zone for SOQL date literals (default UTC). */
   timeZone?: string;
 }
@@ -88,6 +91,7 @@ export async function startEmulator(opts: EmulatorStartOptions = {}): Promise<Em
   }
   if (opts.bulkPageSize !== undefined) state.options.bulkPageSize = opts.bulkPageSize;
   if (opts.queryBatchSize !== undefined) state.options.queryBatchSize = opts.queryBatchSize;
+  if (opts.queryPageCap !== undefined) state.options.queryPageCap = opts.queryPageCap;
   if (opts.timeZone !== undefined) {
     try {
       new Intl.DateTimeFormat('en-US', { timeZone: opts.timeZone });
@@ -106,6 +110,7 @@ export async function startEmulator(opts: EmulatorStartOptions = {}): Promise<Em
 
   const router = new Router(state);
   registerRest(router, state);
+  registerComposite(router);
   registerAuth(router, state);
   try {
     registerTooling(router, state, loaded);

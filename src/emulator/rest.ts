@@ -372,11 +372,12 @@ function cursors(state: OrgState): Map<string, Cursor> {
   return m;
 }
 
-/** Page size from `Sforce-Query-Options: batchSize=n` (200-2000), else the emulator default. */
+/** Page size from `Sforce-Query-Options: batchSize=n` (200-2000), else the emulator default; at most queryPageCap. */
 export function batchSizeOf(req: Req): number {
+  const cap = req.state.options.queryPageCap ?? 2000;
   const m = /batchSize\s*=\s*(\d+)/i.exec(req.headers['sforce-query-options'] ?? '');
-  if (m) return Math.min(2000, Math.max(200, Number(m[1])));
-  return req.state.options.queryBatchSize;
+  if (m) return Math.min(cap, 2000, Math.max(200, Number(m[1])));
+  return Math.min(cap, req.state.options.queryBatchSize);
 }
 
 function page(state: OrgState, loc: string, c: Cursor, offset: number, v: string): Record<string, unknown> {

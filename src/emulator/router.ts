@@ -275,12 +275,31 @@ export class Router {
     return json(500, [{ errorCode: 'UNKNOWN_EXCEPTION', message: `An unexpected error occurred: ${msg}` }]);
   }
 
+  /**
+   * Run one subrequest of a composite call (composite.ts): routed and authenticated like a request, but not counted
+   * against DailyApiRequests (the composite call counts once) and not logged. Errors become their REST error bodies.
+   */
+  async subrequest(
+    method: string,
+    path: string,
+    query: Record<string, string>,
+    headers: Record<string, string>,
+    body: Buffer,
+  ): Promise<Res> {
+    try {
+      return (await this.dispatch(method, path, query, headers, body, false)).res;
+    } catch (e) {
+      return this.errorResponse(e);
+    }
+  }
+
   private async dispatch(
     method: string,
     path: string,
     query: Record<string, string>,
     headers: Record<string, string>,
     body: Buffer,
+    counted = true,
   ): Promise<{ res: Res; userId: string | null; patternKey?: string }> {
     const parts = path.split('/').filter(Boolean);
     const allowed = new Set<string>();
@@ -297,7 +316,8 @@ export class Router {
       let token: TokenInfo | null = null;
       if ((route.opts.auth ?? 'bearer') === 'bearer') {
         const m = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(headers.authorization ?? '');
-        const r = this.authenticate(m?.[1]?.trim() ?? query.oauth_token);
+        const t = m?.[1]?.trim() ?? query.oauth_token;
+        const r = counted ? this.authenticate(t) : this.state.authenticate(t);
         if (!r.ok) {
           if (r.reason === 'limit') {
             throw new ApiError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');

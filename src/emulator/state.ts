@@ -71,6 +71,11 @@ export interface EmulatorOptions {
   instanceUrl: string;
   /** REST query page size (default 2000; Sforce-Query-Options batchSize overrides per request). */
   queryBatchSize: number;
+  /**
+   * Most rows a REST query page holds whatever batchSize asks (default 2000). Salesforce treats batchSize as a
+   * request and returns fewer rows for wide records; a smaller cap lets tests see that.
+   */
+  queryPageCap?: number;
   /** Bulk 2.0 query result page size when the client sends no maxRecords. */
   bulkPageSize: number;
   minApiVersion: number;

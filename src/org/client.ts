@@ -102,6 +102,23 @@ export interface BulkQueryOptions {
   pollIntervalMs?: number;
   /** Give up after this long (default 10 min). */
   timeoutMs?: number;
+  /** Leave the finished job in the org (Salesforce removes it after 7 days) instead of deleting it: one call less. */
+  keepJob?: boolean;
+}
+
+/** A read subrequest of a composite call (`url` relative to `/services/data/vXX.X`, or absolute from `/services/`). */
+export interface CompositeGet {
+  referenceId: string;
+  url: string;
+  httpHeaders?: Record<string, string>;
+}
+
+/** One subrequest's answer: its own HTTP status and body (an error body is `[{errorCode, message}]`). */
+export interface CompositeSubresult {
+  referenceId: string;
+  httpStatusCode: number;
+  body: unknown;
+  httpHeaders?: Record<string, string>;
 }
 
 export interface BulkIngestOptions {
@@ -171,9 +188,16 @@ export interface OrgClient {
    * Read `/limits` and refuse (Refused, exit 4) when `callsNeeded` more calls would exceed the budget: the
    * `--api-budget` percent (config `org.apiBudget`) of the remaining daily API calls. From then on the client
    * refuses any call beyond the allowance, so the budget is never exceeded silently. `what` names the work in
-   * the message ("rollback of 1200 records").
+   * the message ("rollback of 1200 records"). With `fromLastResponse`, the remaining calls come from the last REST
+   * response's `Sforce-Limit-Info` header when there is one (no `/limits` call).
    */
-  ensureBudget(callsNeeded: number, what?: string): Promise<BudgetCheck>;
+  ensureBudget(callsNeeded: number, what?: string, opts?: { fromLastResponse?: boolean }): Promise<BudgetCheck>;
+
+  /**
+   * Up to 25 GET subrequests (at most 5 queries) in one REST Composite call, which counts as ONE API call. Retried
+   * like a read. Each subrequest succeeds or fails on its own (allOrNone false).
+   */
+  compositeRead(subrequests: CompositeGet[]): Promise<CompositeSubresult[]>;
 
   /** SOQL through REST query/queryMore, streamed page by page (raw records, `attributes` kept). */
   query<T extends SObjectRecord = SObjectRecord>(soql: string, opts?: QueryOptions): AsyncIterable<T>;

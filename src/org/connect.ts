@@ -3,7 +3,7 @@ import { createPrivateKey, createSign, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { Connection } from 'jsforce';
+import type { Connection } from 'jsforce';
 import type { Context } from '../cli/context.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -311,6 +311,9 @@ export async function connectOrg(ctx: Context, flags?: OrgFlags, opts: ConnectOp
       }
     };
 
+  // jsforce is loaded here, not at startup: commands that never reach an org (scan of a file, report, audit)
+  // should not pay for it (about 36 MB of memory).
+  const { Connection: JsConnection } = await import('jsforce');
   const base = { version, maxRequest: 10, callOptions: { client: 'lockout' } };
   let conn: Connection;
   let canRefresh = false;
@@ -320,7 +323,7 @@ export async function connectOrg(ctx: Context, flags?: OrgFlags, opts: ConnectOp
       case 'access-token':
       case 'env-access-token': {
         registerSecret(plan.accessToken);
-        conn = new Connection({
+        conn = new JsConnection({
           ...base,
           instanceUrl: origin(plan.instanceUrl, 'the instance URL'),
           accessToken: plan.accessToken,
@@ -330,7 +333,7 @@ export async function connectOrg(ctx: Context, flags?: OrgFlags, opts: ConnectOp
       case 'target-org': {
         const session = await sfOrgDisplay(plan.targetOrg, ctx.env, sfBin);
         canRefresh = true;
-        conn = new Connection({
+        conn = new JsConnection({
           ...base,
           instanceUrl: origin(session.instanceUrl, `the instance URL of ${plan.targetOrg}`),
           accessToken: session.accessToken,
@@ -347,7 +350,7 @@ export async function connectOrg(ctx: Context, flags?: OrgFlags, opts: ConnectOp
         const loginUrl = origin(plan.loginUrl, '--login-url');
         const params = { grant_type: 'password', username: plan.username, password: plan.password };
         canRefresh = true;
-        conn = new Connection({
+        conn = new JsConnection({
           ...base,
           loginUrl,
           oauth2: { loginUrl, clientId: plan.clientId, clientSecret: plan.clientSecret },
@@ -385,7 +388,7 @@ export async function connectOrg(ctx: Context, flags?: OrgFlags, opts: ConnectOp
           return { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion };
         };
         canRefresh = true;
-        conn = new Connection({
+        conn = new JsConnection({
           ...base,
           loginUrl,
           oauth2: { loginUrl, clientId: plan.clientId },

@@ -10,6 +10,8 @@ import type {
   BulkIngestResult,
   BulkOperation,
   BulkQueryOptions,
+  CompositeGet,
+  CompositeSubresult,
   FieldDescribe,
   FlatRecord,
   HttpMethod,
@@ -216,9 +218,18 @@ export class JsforceOrgClient implements OrgClient {
     return (await this.call('reading /limits', () => this.get('/limits'))) as OrgLimits;
   }
 
-  async ensureBudget(callsNeeded: number, what = 'this command'): Promise<BudgetCheck> {
-    const limits = await this.limits();
-    const daily = limits.DailyApiRequests;
+  async ensureBudget(
+    callsNeeded: number,
+    what = 'this command',
+    opts: { fromLastResponse?: boolean } = {},
+  ): Promise<BudgetCheck> {
+    // The last REST response's `Sforce-Limit-Info: api-usage=<used>/<max>` (jsforce keeps it in conn.limitInfo)
+    // tells the same as /limits' DailyApiRequests, without a call.
+    const usage = opts.fromLastResponse ? this.conn.limitInfo?.apiUsage : undefined;
+    const daily =
+      usage && Number.isFinite(usage.used) && Number.isFinite(usage.limit)
+        ? { Max: usage.limit, Remaining: Math.max(0, usage.limit - usage.used) }
+        : (await this.limits()).DailyApiRequests;
     if (!daily || typeof daily.Remaining !== 'number') {
       throw new OrgError('the org did not report DailyApiRequests in /limits, so the API budget cannot be checked');
     }
@@ -318,8 +329,11 @@ export class JsforceOrgClient implements OrgClient {
         locator = page.locator;
       } while (locator);
     } finally {
-      // A finished job's results stay in the org for 7 days; remove them (best effort, never masks an error).
-      await this.conn.request({ method: 'DELETE', url: `/jobs/query/${job.id}` }).catch(() => undefined);
+      // A finished job's results stay in the org for 7 days; remove them unless told to keep them (best effort,
+      // never masks an error). Keeping them saves one call per query.
+      if (!opts.keepJob) {
+        await this.conn.request({ method: 'DELETE', url: `/jobs/query/${job.id}` }).catch(() => undefined);
+      }
     }
   }
 
@@ -448,32 +462,47 @@ export class JsforceOrgClient implements OrgClient {
   describe(type: string): Promise<SObjectDescribe> {
     let cached = this.describes.get(type);
     if (!cached) {
-      cached = this.call(`describing ${type}`, async () => {
-        const d = (await this.get(`/sobjects/${encodeURIComponent(type)}/describe`)) as Record<string, unknown>;
-        const fields = asArray(d.fields as Record<string, unknown>[]).map((f): FieldDescribe => ({
-          name: String(f.name),
-          type: String(f.type ?? 'string'),
-          label: String(f.label ?? f.name),
-          nillable: f.nillable !== false,
-          updateable: f.updateable === true,
-          createable: f.createable === true,
-          filterable: f.filterable !== false,
-          relationshipName: f.relationshipName ? String(f.relationshipName) : null,
-          referenceTo: asArray(f.referenceTo as string[]).map(String),
-          compoundFieldName: f.compoundFieldName ? String(f.compoundFieldName) : null,
-        }));
-        return {
-          name: String(d.name ?? type),
-          label: String(d.label ?? type),
-          keyPrefix: d.keyPrefix ? String(d.keyPrefix) : null,
-          queryable: d.queryable !== false,
-          fields,
-        };
-      });
+      cached = this.call(`describing ${type}`, async () =>
+        parseDescribe(
+          (await this.get(`/sobjects/${encodeURIComponent(type)}/describe`)) as Record<string, unknown>,
+          type,
+        ),
+      );
       this.describes.set(type, cached);
       cached.catch(() => this.describes.delete(type));
     }
     return cached;
+  }
+
+  async compositeRead(subrequests: CompositeGet[]): Promise<CompositeSubresult[]> {
+    if (subrequests.length === 0) return [];
+    const base = `/services/data/v${this.apiVersion}`;
+    const body = {
+      allOrNone: false,
+      compositeRequest: subrequests.map((s) => ({
+        method: 'GET',
+        url: s.url.startsWith('/services/') ? s.url : `${base}${s.url}`,
+        referenceId: s.referenceId,
+        ...(s.httpHeaders ? { httpHeaders: s.httpHeaders } : {}),
+      })),
+    };
+    // Every subrequest is a read: the whole call may be sent again on an outage.
+    const res = (await this.readCall('composite read', () =>
+      this.conn.request({
+        method: 'POST',
+        url: '/composite',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      }),
+    )) as { compositeResponse?: CompositeSubresult[] };
+    const out = res.compositeResponse ?? [];
+    if (out.length !== subrequests.length) {
+      throw new OrgApiError(
+        `composite read: the org answered ${out.length} results for ${subrequests.length} subrequests`,
+        'BAD_RESPONSE',
+      );
+    }
+    return out;
   }
 
   /**
@@ -685,6 +714,29 @@ export class JsforceOrgClient implements OrgClient {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
   }
+}
+
+/** An sObject describe as the REST API returns it, reduced to what lockout uses. */
+export function parseDescribe(d: Record<string, unknown>, type: string): SObjectDescribe {
+  const fields = asArray(d.fields as Record<string, unknown>[]).map((f): FieldDescribe => ({
+    name: String(f.name),
+    type: String(f.type ?? 'string'),
+    label: String(f.label ?? f.name),
+    nillable: f.nillable !== false,
+    updateable: f.updateable === true,
+    createable: f.createable === true,
+    filterable: f.filterable !== false,
+    relationshipName: f.relationshipName ? String(f.relationshipName) : null,
+    referenceTo: asArray(f.referenceTo as string[]).map(String),
+    compoundFieldName: f.compoundFieldName ? String(f.compoundFieldName) : null,
+  }));
+  return {
+    name: String(d.name ?? type),
+    label: String(d.label ?? type),
+    keyPrefix: d.keyPrefix ? String(d.keyPrefix) : null,
+    queryable: d.queryable !== false,
+    fields,
+  };
 }
 
 /** Bulk results come back in any order: match them to the input by Id, or for inserts by their column values. */

@@ -1,4 +1,12 @@
-import type { OrgClient, SObjectDescribe, SObjectRecord } from './client.js';
+import type {
+  CompositeGet,
+  CompositeSubresult,
+  FlatRecord,
+  OrgClient,
+  SObjectDescribe,
+  SObjectRecord,
+} from './client.js';
+import { parseDescribe } from './jsforce-client.js';
 import { OrgApiError } from './errors.js';
 import { UsageError } from '../errors.js';
 import { normalizeRecord, type Rec, type SfValue } from '../rollback/records.js';
@@ -29,19 +37,6 @@ const chunks = <T>(list: readonly T[], size: number): T[][] => {
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
-/** Ids of users by username (unknown usernames are returned separately). */
-export async function userIdsByUsername(
-  client: OrgClient,
-  usernames: readonly string[],
-): Promise<{ ids: Map<string, string>; unknown: string[] }> {
-  const ids = new Map<string, string>();
-  for (const part of chunks([...new Set(usernames)], 200)) {
-    const soql = `SELECT Id, Username FROM User WHERE Username IN (${part.map(soqlString).join(', ')})`;
-    for await (const u of client.query(soql)) ids.set(String(u.Username).toLowerCase(), String(u.Id));
-  }
-  return { ids, unknown: usernames.filter((u) => !ids.has(u.toLowerCase())) };
-}
-
 export interface GatherRequest {
   object: string;
   /** Integration user ids whose changes are rolled back. */
@@ -54,7 +49,12 @@ export interface GatherRequest {
   extraFields: readonly string[];
   /** Read Account.Name too (protected accounts named by name). */
   accountNames: boolean;
+  /** How to read large sets: `auto` (Bulk 2.0 query when it takes fewer calls); `rest`/`bulk` force one (tests). */
+  readMode?: ReadMode;
 }
+
+/** Where large reads go: REST query pages, Bulk 2.0 query jobs, or whichever takes fewer calls. */
+export type ReadMode = 'auto' | 'rest' | 'bulk';
 
 export interface Gathered {
   records: ScopedRecord[];
@@ -78,31 +78,266 @@ export async function describeObject(client: OrgClient, object: string): Promise
   }
 }
 
-/** Read the records in scope for one object, and the History rows from the window start on (every user). */
-export async function gatherScope(client: OrgClient, req: GatherRequest): Promise<Gathered> {
-  const describe = await describeObject(client, req.object);
+/** A Bulk 2.0 query as lockout runs it: create, one poll (or more while the org works), one result page; kept. */
+export const BULK_QUERY_CALLS = 3;
+/** Records per REST query page (the maximum `batchSize`). */
+export const REST_PAGE = 2000;
+/** Result rows per Bulk 2.0 query page (`maxRecords`): large, so that a rollback's reads arrive in one page. */
+const BULK_PAGE = 100_000;
+
+/** Whether a Bulk 2.0 query (BULK_QUERY_CALLS calls) beats `pages` more REST query pages. */
+export const bulkQueryPays = (pages: number): boolean => pages > BULK_QUERY_CALLS;
+
+interface QueryPage {
+  totalSize: number;
+  done: boolean;
+  nextRecordsUrl?: string;
+  records: SObjectRecord[];
+}
+
+/** What one composite call reads before anything else: user ids, and per object its describe and History page 1. */
+export interface ScopeStart {
+  userIds: Map<string, string>;
+  unknownUsers: string[];
+  describes: Map<string, SObjectDescribe>;
+  /** First REST page of each object's History query (absent: no History read, or the object has no History). */
+  historyPages: Map<string, QueryPage>;
+}
+
+/** The History query of `gatherScope` (every user, from the window start on). */
+function historySoql(object: string, since: string, ordered: boolean): string {
+  const { name, parentField } = historyNames(object);
+  return (
+    `SELECT Id, ${parentField}, Field, OldValue, NewValue, CreatedById, CreatedDate FROM ${name} ` +
+    `WHERE CreatedDate >= ${soqlDateTime(since)}${ordered ? ' ORDER BY CreatedDate, Id' : ''}`
+  );
+}
+
+/** A failed composite subrequest as the error the same call made alone would give (`what` names the read). */
+const errorOf = (r: CompositeSubresult, what: string): OrgApiError => {
+  const first = (Array.isArray(r.body) ? r.body[0] : r.body) as { errorCode?: string; message?: string } | undefined;
+  const code = first?.errorCode ?? `ERROR_HTTP_${r.httpStatusCode}`;
+  return new OrgApiError(`${what} failed: ${code}: ${first?.message ?? `HTTP ${r.httpStatusCode}`}`, code);
+};
+
+/**
+ * Start reading a rollback scope in as few calls as possible: the users query, every object's describe and the first
+ * page of its History query go out together in composite calls (one call for up to 4 objects). An object the org
+ * does not have is bad input (exit 2).
+ */
+export async function startScope(
+  client: OrgClient,
+  req: { usernames: readonly string[]; objects: readonly string[]; since: string | null },
+): Promise<ScopeStart> {
+  const subs: { sub: CompositeGet; query: boolean }[] = [];
+  const names = [...new Set(req.usernames)];
+  chunks(names, 200).forEach((part, i) =>
+    subs.push({
+      sub: {
+        referenceId: `users${i}`,
+        url: `/query?q=${encodeURIComponent(`SELECT Id, Username FROM User WHERE Username IN (${part.map(soqlString).join(', ')})`)}`,
+      },
+      query: true,
+    }),
+  );
+  req.objects.forEach((object, i) => {
+    subs.push({
+      sub: { referenceId: `describe${i}`, url: `/sobjects/${encodeURIComponent(object)}/describe` },
+      query: false,
+    });
+    if (req.since && names.length) {
+      subs.push({
+        sub: {
+          referenceId: `history${i}`,
+          url: `/query?q=${encodeURIComponent(historySoql(object, req.since, true))}`,
+          httpHeaders: { 'Sforce-Query-Options': `batchSize=${REST_PAGE}` },
+        },
+        query: true,
+      });
+    }
+  });
+  // Composite limits: 25 subrequests, 5 of them queries.
+  const calls: CompositeGet[][] = [];
+  let cur: CompositeGet[] = [];
+  let queries = 0;
+  for (const { sub, query } of subs) {
+    if (cur.length === 25 || (query && queries === 5)) {
+      calls.push(cur);
+      cur = [];
+      queries = 0;
+    }
+    cur.push(sub);
+    if (query) queries += 1;
+  }
+  if (cur.length) calls.push(cur);
+  const results = new Map<string, CompositeSubresult>();
+  for (const c of calls) for (const r of await client.compositeRead(c)) results.set(r.referenceId, r);
+
+  const out: ScopeStart = { userIds: new Map(), unknownUsers: [], describes: new Map(), historyPages: new Map() };
+  for (let i = 0; results.has(`users${i}`); i += 1) {
+    const r = results.get(`users${i}`)!;
+    if (r.httpStatusCode >= 400) throw errorOf(r, 'reading the users named by --user');
+    for (const u of (r.body as QueryPage).records ?? [])
+      out.userIds.set(String(u.Username).toLowerCase(), String(u.Id));
+  }
+  out.unknownUsers = names.filter((u) => !out.userIds.has(u.toLowerCase()));
+  req.objects.forEach((object, i) => {
+    const d = results.get(`describe${i}`)!;
+    if (d.httpStatusCode >= 400) {
+      const e = errorOf(d, `describing ${object}`);
+      if (isMissingObject(e)) throw new UsageError(`--object ${object}: the org has no such sObject type`);
+      throw e;
+    }
+    out.describes.set(object, parseDescribe(d.body as Record<string, unknown>, object));
+    const h = results.get(`history${i}`);
+    if (!h) return;
+    if (h.httpStatusCode >= 400) {
+      const e = errorOf(h, `reading ${historyNames(object).name}`);
+      if (!isMissingObject(e)) throw e;
+      return;
+    }
+    out.historyPages.set(object, h.body as QueryPage);
+  });
+  return out;
+}
+
+/**
+ * Calls gatherScope will still make after startScope, per object: the rest of the History (REST pages or one Bulk
+ * query, whichever is fewer) and the records (about one row per History row at most). An estimate for the budget
+ * check; ids named only by --from-scan add one call per 200.
+ */
+export function scopeReadCalls(
+  start: ScopeStart,
+  objects: readonly string[],
+  flagged: Record<string, string[]>,
+): number {
+  let calls = 0;
+  for (const object of objects) {
+    const first = start.historyPages.get(object);
+    const rest = first && !first.done ? first.totalSize - first.records.length : 0;
+    calls += Math.min(Math.ceil(rest / Math.max(1, first?.records.length ?? 0)), BULK_QUERY_CALLS);
+    if (first) calls += Math.min(Math.max(1, Math.ceil(first.totalSize / REST_PAGE)), BULK_QUERY_CALLS);
+    calls += Math.ceil((flagged[object]?.length ?? 0) / 200);
+  }
+  return calls;
+}
+
+/** A Bulk CSV cell (text; empty = null) as the REST API types it, by the field's describe type. */
+function typed(type: string | undefined, v: string | null): SfValue {
+  if (v === null) return null;
+  switch (type) {
+    case 'boolean':
+      return v.toLowerCase() === 'true';
+    case 'int':
+    case 'double':
+    case 'currency':
+    case 'percent':
+    case 'long': {
+      const n = Number(v);
+      return Number.isFinite(n) ? n : v;
+    }
+    case 'datetime':
+      // REST writes datetimes as 2024-05-01T12:34:56.000+0000, Bulk CSV as ...Z.
+      return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v) ? `${v.slice(0, -1)}+0000` : v;
+    default:
+      return v;
+  }
+}
+
+/**
+ * Run a Bulk read; in `auto` mode, when the org refuses or fails the job (an org error, not the API budget), run the
+ * REST read instead (it starts from scratch: `rest` clears what the Bulk read had collected).
+ */
+async function bulkOrRest(mode: ReadMode, bulk: () => Promise<void>, rest: () => Promise<void>): Promise<void> {
+  try {
+    await bulk();
+  } catch (e) {
+    const fatal = ['INVALID_SESSION_ID', 'REQUEST_LIMIT_EXCEEDED'];
+    if (mode !== 'auto' || !(e instanceof OrgApiError) || fatal.includes(e.code)) throw e;
+    await rest();
+  }
+}
+
+/** Rows of a Bulk 2.0 query, job kept (one call less), results in one page where the org allows. */
+function bulkRows(client: OrgClient, soql: string): AsyncIterable<FlatRecord> {
+  return client.bulkQuery(soql, { pageSize: BULK_PAGE, keepJob: true });
+}
+
+/**
+ * Read the records in scope for one object, and the History rows from the window start on (every user). `start`
+ * holds the describe and the first History page (startScope). Large reads go through Bulk 2.0 query jobs when that
+ * takes fewer calls than REST pages of 2,000.
+ */
+export async function gatherScope(client: OrgClient, req: GatherRequest, start?: ScopeStart): Promise<Gathered> {
+  const describe = start?.describes.get(req.object) ?? (await describeObject(client, req.object));
   const fieldNames = new Map(describe.fields.map((f) => [f.name.toLowerCase(), f]));
   const has = (f: string) => fieldNames.has(f.toLowerCase());
+  const typeOf = (f: string) => fieldNames.get(f.toLowerCase())?.type;
   const updateable = new Set(describe.fields.filter((f) => f.updateable).map((f) => f.name));
   const integ = new Set(req.userIds);
+  const { parentField } = historyNames(req.object);
 
   const history: HistoryRow[] = [];
+  const addHistory = (h: Record<string, unknown>) =>
+    history.push({
+      id: String(h.Id),
+      recordId: String(h[parentField]),
+      field: String(h.Field),
+      oldValue: (h.OldValue ?? null) as SfValue,
+      newValue: (h.NewValue ?? null) as SfValue,
+      createdById: String(h.CreatedById),
+      createdDate: String(h.CreatedDate),
+    });
   if (req.since && req.userIds.length) {
-    const { name, parentField } = historyNames(req.object);
-    const soql =
-      `SELECT Id, ${parentField}, Field, OldValue, NewValue, CreatedById, CreatedDate FROM ${name} ` +
-      `WHERE CreatedDate >= ${soqlDateTime(req.since)} ORDER BY CreatedDate, Id`;
     try {
-      for await (const h of client.query(soql, { batchSize: 2000 })) {
-        history.push({
-          id: String(h.Id),
-          recordId: String(h[parentField]),
-          field: String(h.Field),
-          oldValue: (h.OldValue ?? null) as SfValue,
-          newValue: (h.NewValue ?? null) as SfValue,
-          createdById: String(h.CreatedById),
-          createdDate: String(h.CreatedDate),
-        });
+      const first = start?.historyPages.get(req.object);
+      const restRest = first && !first.done && first.nextRecordsUrl ? first.totalSize - first.records.length : 0;
+      const mode = req.readMode ?? 'auto';
+      const pages = Math.ceil(restRest / Math.max(1, first?.records.length ?? 0));
+      const restPages = async (from: QueryPage) => {
+        let page = from;
+        for (;;) {
+          for (const h of page.records ?? []) addHistory(h);
+          if (page.done || !page.nextRecordsUrl) break;
+          page = await client.request<QueryPage>('GET', page.nextRecordsUrl, undefined, {
+            headers: { 'Sforce-Query-Options': `batchSize=${REST_PAGE}` },
+          });
+        }
+      };
+      if (first && (mode === 'bulk' || (mode === 'auto' && bulkQueryPays(pages)))) {
+        // Read it all again as one Bulk job (cheaper than the REST pages left); sorted here, since ORDER BY would
+        // turn off the job's PK chunking. Where the org refuses the job (e.g. no Bulk API), REST pages instead.
+        await bulkOrRest(
+          mode,
+          async () => {
+            for await (const h of bulkRows(client, historySoql(req.object, req.since!, false))) {
+              const type = typeOf(String(h.Field));
+              addHistory({
+                ...h,
+                OldValue: typed(type, h.OldValue ?? null),
+                NewValue: typed(type, h.NewValue ?? null),
+                CreatedDate: typed('datetime', h.CreatedDate ?? null),
+              });
+            }
+            history.sort((a, b) =>
+              a.createdDate === b.createdDate
+                ? a.id < b.id
+                  ? -1
+                  : 1
+                : Date.parse(a.createdDate) - Date.parse(b.createdDate),
+            );
+          },
+          async () => {
+            history.length = 0;
+            await restPages(first);
+          },
+        );
+      } else if (first) {
+        await restPages(first);
+      } else if (!start) {
+        for await (const h of client.query(historySoql(req.object, req.since, true), { batchSize: REST_PAGE })) {
+          addHistory(h);
+        }
       }
     } catch (e) {
       if (!isMissingObject(e)) throw e;
@@ -151,12 +386,36 @@ export async function gatherScope(client: OrgClient, req: GatherRequest): Promis
   const byId = new Map<string, ScopedRecord>();
   const flagged = new Set(req.flaggedIds);
   if (req.since && req.userIds.length) {
-    const soql = `SELECT ${fieldList} FROM ${req.object} WHERE LastModifiedDate >= ${soqlDateTime(req.since)} ORDER BY Id`;
-    for await (const raw of client.query(soql, { batchSize: 2000 })) {
-      const r = toScoped(raw, flagged.has(String(raw.Id)));
+    const where = `WHERE LastModifiedDate >= ${soqlDateTime(req.since)}`;
+    const keep = (r: ScopedRecord) => {
       const created = !!r.createdById && integ.has(r.createdById) && inWindow(r.createdDate);
       const lastByInteg = !!r.lastModifiedById && integ.has(r.lastModifiedById) && inWindow(r.lastModifiedDate);
       if (created || lastByInteg || touched.has(r.id) || r.flagged) byId.set(r.id, r);
+    };
+    // Every record the integration touched was modified since the window start: at least that many rows come back.
+    const mode = req.readMode ?? 'auto';
+    const rest = async () => {
+      byId.clear();
+      for await (const raw of client.query(`SELECT ${fieldList} FROM ${req.object} ${where} ORDER BY Id`, {
+        batchSize: REST_PAGE,
+      })) {
+        keep(toScoped(raw, flagged.has(String(raw.Id))));
+      }
+    };
+    if (mode === 'bulk' || (mode === 'auto' && bulkQueryPays(Math.ceil(touched.size / REST_PAGE)))) {
+      await bulkOrRest(
+        mode,
+        async () => {
+          for await (const row of bulkRows(client, `SELECT ${fieldList} FROM ${req.object} ${where}`)) {
+            const raw: SObjectRecord = {};
+            for (const [k, v] of Object.entries(row)) raw[k] = k.includes('.') ? v : typed(typeOf(k), v);
+            keep(toScoped(raw, flagged.has(String(raw.Id))));
+          }
+        },
+        rest,
+      );
+    } else {
+      await rest();
     }
   }
   const missing = [...new Set([...req.flaggedIds, ...touched])].filter((id) => !byId.has(id));
@@ -169,6 +428,46 @@ export async function gatherScope(client: OrgClient, req: GatherRequest): Promis
     if (!byId.has(id)) byId.set(id, { object: req.object, id, current: null, flagged: flagged.has(id) });
   }
   return { records: [...byId.values()], history, updateable, fieldsRead: select };
+}
+
+/**
+ * Re-read what a run wrote, to verify it. Every record the run updated, deleted or undeleted got a SystemModstamp at
+ * or after `modifiedSince`, so when it takes fewer calls than retrieving them by id, ONE Bulk 2.0 `queryAll` over that
+ * window (deleted rows included, IsDeleted=true) answers for all of them (filtered here to `ids`). Any id it does not
+ * return (e.g. clock skew, or hard-deleted from the recycle bin) is re-read by id (rereadRecords), so the answer is
+ * the same either way: the current record, or null when it no longer exists (deleted).
+ */
+export async function rereadWritten(
+  client: OrgClient,
+  object: string,
+  ids: readonly string[],
+  fields: readonly string[],
+  modifiedSince: string,
+  opts: { mode?: ReadMode } = {},
+): Promise<Map<string, Rec | null>> {
+  const out = new Map<string, Rec | null>();
+  const mode = opts.mode ?? 'auto';
+  if (mode === 'bulk' || (mode === 'auto' && bulkQueryPays(Math.ceil(ids.length / 2000)))) {
+    const want = new Set(ids);
+    const select = [...new Set(['Id', 'IsDeleted', ...fields])];
+    const soql = `SELECT ${select.join(', ')} FROM ${object} WHERE SystemModstamp >= ${soqlDateTime(modifiedSince)}`;
+    await bulkOrRest(
+      mode,
+      async () => {
+        for await (const row of client.bulkQuery(soql, { all: true, pageSize: BULK_PAGE, keepJob: true })) {
+          const id = String(row.Id);
+          if (!want.has(id)) continue;
+          const { IsDeleted, ...rec } = row;
+          out.set(id, String(IsDeleted).toLowerCase() === 'true' ? null : (rec as Rec));
+        }
+      },
+      // Whatever the job did not answer is re-read by id below.
+      async () => undefined,
+    );
+  }
+  const rest = ids.filter((id) => !out.has(id));
+  if (rest.length) for (const [id, rec] of await rereadRecords(client, object, rest, fields)) out.set(id, rec);
+  return out;
 }
 
 /**

@@ -5,7 +5,14 @@ import { status } from '../cli/output.js';
 import { LockoutError, OrgError, Refused, UsageError } from '../errors.js';
 import type { OrgClient, SaveResult } from '../org/client.js';
 import { connectOrg, type OrgFlags } from '../org/connect.js';
-import { gatherScope, rereadRecords, settleIngestJobs, userIdsByUsername } from '../org/rollback-io.js';
+import {
+  gatherScope,
+  rereadRecords,
+  rereadWritten,
+  scopeReadCalls,
+  settleIngestJobs,
+  startScope,
+} from '../org/rollback-io.js';
 import { canonicalJson, sha256Hex } from '../store/chain.js';
 import type { Store } from '../store/evidence.js';
 import { writeFileAtomic } from '../util/fs.js';
@@ -170,18 +177,27 @@ export async function runRollback(
     const client = await deps.connect(ctx, opts.org);
     const startCalls = client.calls;
     const scope = opts.scope;
-    // One budget check for the whole command: from here the client refuses any call beyond the allowance, so the
-    // reads are capped too; before writing, the plan's estimate is checked against what is left of it.
-    const budget = await client.ensureBudget(2 + 4 * scope.objects.length, 'reading the rollback scope');
+    // The first call reads together (one composite call): the integration users, and per object its describe and
+    // the first page of its History. Its Sforce-Limit-Info header gives the budget check (no /limits call): from
+    // here the client refuses any call beyond the allowance, so the reads are capped too; before writing, the plan's
+    // estimate is checked against what is left of it.
+    status(ctx, `reading ${scope.objects.join(', ')}: describe, users and History since ${scope.since ?? '(none)'}`);
+    const start = await startScope(client, {
+      usernames: scope.usernames,
+      objects: scope.objects,
+      since: scope.since,
+    });
+    if (start.unknownUsers.length) {
+      throw new UsageError(`--user: no such user in the org: ${start.unknownUsers.join(', ')}`);
+    }
+    const userIds = [...start.userIds.values()];
+    const budget = await client.ensureBudget(
+      scopeReadCalls(start, scope.objects, scope.flagged),
+      'reading the rollback scope',
+      { fromLastResponse: true },
+    );
     const budgetStart = client.calls;
 
-    // Read: users, then per object the records in scope, History rows and snapshot before-images.
-    let userIds: string[] = [];
-    if (scope.usernames.length) {
-      const { ids, unknown } = await userIdsByUsername(client, scope.usernames);
-      if (unknown.length) throw new UsageError(`--user: no such user in the org: ${unknown.join(', ')}`);
-      userIds = [...ids.values()];
-    }
     const records: ScopedRecord[] = [];
     const history: HistoryRow[] = [];
     const snapshots = new Map<string, BeforeImage>();
@@ -200,16 +216,23 @@ export async function runRollback(
           ...(quarantine.owner ? ['OwnerId'] : []),
         ]),
       ];
-      status(ctx, `reading ${object}: records and History since ${scope.since ?? '(scan findings only)'}`);
-      const g = await gatherScope(client, {
-        object,
-        userIds,
-        since: scope.since,
-        until: scope.until,
-        flaggedIds: scope.flagged[object] ?? [],
-        extraFields: extra,
-        accountNames: protectByName,
-      });
+      status(
+        ctx,
+        `reading ${object}: the rest of its History and the records since ${scope.since ?? '(scan findings only)'}`,
+      );
+      const g = await gatherScope(
+        client,
+        {
+          object,
+          userIds,
+          since: scope.since,
+          until: scope.until,
+          flaggedIds: scope.flagged[object] ?? [],
+          extraFields: extra,
+          accountNames: protectByName,
+        },
+        start,
+      );
       records.push(...g.records);
       history.push(...g.history);
       updateable.set(object, g.updateable);
@@ -741,17 +764,24 @@ function countRun(store: Store, runId: string): ApplyCounts {
   return counts;
 }
 
+const VERIFY_SKEW_MS = 15 * 60_000;
+
 /** Re-read every record the run wrote and check it holds what was written (deleted ones are gone). */
 async function verifyRun(ctx: Context, store: Store, client: OrgClient, runId: string): Promise<VerifyOutcome> {
   const done = journalRows(store.db, runId, ['done']);
   const mismatches: VerifyOutcome['mismatches'] = [];
+  // Everything the run wrote got a SystemModstamp after the run was created (15 minutes' leeway for clock skew
+  // between here and the org; a record the window misses is re-read by id, so skew costs calls, never correctness).
+  const run = requireRun(store.db, runId, '--resume');
+  const modifiedSince = new Date(Date.parse(run.createdAt) - VERIFY_SKEW_MS).toISOString();
   for (const [object, rows] of groupBy(done, (r) => r.object)) {
     const fields = [...new Set(rows.flatMap((r) => Object.keys(r.fields)))];
-    const current = await rereadRecords(
+    const current = await rereadWritten(
       client,
       object,
       rows.map((r) => r.recordId),
       fields,
+      modifiedSince,
     );
     for (const r of rows) {
       const cur = current.get(r.recordId) ?? null;

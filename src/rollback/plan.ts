@@ -422,10 +422,14 @@ export interface CallEstimate {
   mode: Record<string, 'collections' | 'bulk'>;
 }
 
+/** Calls of one Bulk 2.0 query (create, one poll, one result page): org/rollback-io.ts BULK_QUERY_CALLS. */
+const VERIFY_BULK_QUERY_CALLS = 3;
+
 /**
  * API calls the apply needs: per object and operation, ceil(n/200) Collections calls, or one Bulk 2.0 job
  * (create, upload, close, poll, three result reads = 7 calls plus extra polls) at or above `bulkThreshold` records;
- * then the re-read to verify (`verifyBatch` ids per call). `naive` is one call per record write.
+ * then the re-read to verify (`verifyBatch` ids per call, or one Bulk 2.0 query when cheaper). `naive` is one call
+ * per record write.
  */
 export function estimateCalls(
   plans: readonly RecordPlan[],
@@ -454,8 +458,13 @@ export function estimateCalls(
       mode[key] = 'collections';
     }
   }
+  // Verify re-reads per object: by id (Collections retrieve, `verifyBatch` per call), or through one Bulk 2.0 query
+  // (create, poll, one result page) when that takes fewer calls (org/rollback-io.ts rereadWritten).
   let verify = 0;
-  for (const n of objects.values()) verify += Math.ceil(n / (opts.verifyBatch ?? 2000));
+  for (const n of objects.values()) {
+    const byId = Math.ceil(n / (opts.verifyBatch ?? 2000));
+    verify += byId > VERIFY_BULK_QUERY_CALLS ? VERIFY_BULK_QUERY_CALLS : byId;
+  }
   return { collections, bulk, verify, total: collections + bulk + verify, naive, mode };
 }
 

@@ -402,6 +402,9 @@ describe('estimateCalls', () => {
     [200, 1000, { collections: 1, bulk: 0, verify: 1, total: 2, naive: 200 }],
     [201, 1000, { collections: 2, bulk: 0, verify: 1, total: 3, naive: 201 }],
     [2500, 1000, { collections: 0, bulk: 7, verify: 2, total: 9, naive: 2500 }],
+    // 4 retrieve calls of 2,000 to verify would cost more than one Bulk 2.0 query (create, poll, one result page).
+    [6001, 1_000_000, { collections: 31, bulk: 0, verify: 3, total: 34, naive: 6001 }],
+    [6000, 1_000_000, { collections: 30, bulk: 0, verify: 3, total: 33, naive: 6000 }],
   ])('%i restores with bulk threshold %i', (n, threshold, want) => {
     const e = estimateCalls(restores(n), { bulkThreshold: threshold });
     expect({ collections: e.collections, bulk: e.bulk, verify: e.verify, total: e.total, naive: e.naive }).toEqual(

@@ -215,8 +215,9 @@ describe('rollback options and faults', () => {
   it('refuses (exit 4) before writing when the plan needs more API calls than the budget leaves', async () => {
     const inc = await incident(450);
     emu = inc.emu;
-    // 10% of about 80 remaining daily calls = 7: enough to read the scope (4), not to write and verify 452 records (4).
-    await admin(emu, 'POST', '/limits', { DailyApiRequests: { Remaining: 80 } });
+    // 10% of the 39 daily calls remaining after the first (composite) read = 3: enough to read the records (1), not
+    // to write and verify 452 records (3 + 1).
+    await admin(emu, 'POST', '/limits', { DailyApiRequests: { Remaining: 40 } });
     await admin(emu, 'DELETE', '/requests');
     const cwd = tempDir();
     const args = [
@@ -235,7 +236,9 @@ describe('rollback options and faults', () => {
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/needs about \d+ API calls, but only \d+ are left of the API budget/);
     const log = await requests(emu);
-    expect(log.requests.filter((q) => q.method !== 'GET')).toHaveLength(0);
+    // Reads only: GETs and the composite read; no write was sent, and no /limits call was needed.
+    expect(log.requests.filter((q) => q.method !== 'GET' && !q.path.endsWith('/composite'))).toHaveLength(0);
+    expect(log.requests.filter((q) => q.path.endsWith('/limits'))).toHaveLength(0);
     const ok = await runCli([...args, '--api-budget', '100'], { cwd });
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout).applied.done).toBe(452);
