@@ -3,8 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { flatten, objectFromLabel } from './fields.js';
-import { evaluateBatch, type Batch, type BatchResult, type Evaluator } from './evaluate.js';
-import { CHECK_EVERY, maybeCollect } from './gc.js';
+import { evaluatePiece, type Batch, type BatchResult, type Evaluator } from './evaluate.js';
+import { badInput } from './sources.js';
+import { CHECK_EVERY, maybeCollect, WORKER_YOUNG_MB } from './gc.js';
 import { Spool } from './spool.js';
 import { HeavyHitters } from './population.js';
 import { reference, type Reference } from './reference.js';
@@ -117,6 +118,8 @@ interface Candidate {
 }
 
 const BATCH = 256;
+/** Rows per batch from a batch source (a worker gets this many at once). */
+const BATCH_ROWS = 2048;
 
 const SKETCH_CAPACITY = 20_000;
 const WORKER_URL = new URL('./worker.js', import.meta.url);
@@ -130,7 +133,10 @@ class Pool {
   private waiting = new Map<number, { resolve: (r: BatchResult) => void; reject: (e: unknown) => void }>();
   constructor(n: number, data: unknown) {
     this.workers = Array.from({ length: n }, () => {
-      const w = new Worker(WORKER_URL, { workerData: data });
+      const w = new Worker(WORKER_URL, {
+        workerData: data,
+        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
+      });
       w.on('message', (m: BatchResult) => {
         this.waiting.get(m.seq)?.resolve(m);
         this.waiting.delete(m.seq);
@@ -175,6 +181,7 @@ export async function runScan(
     ref,
     low: opts.thresholds.low,
     allowlist: opts.allowlist,
+    keepRows: opts.keepRows,
   };
   const t = opts.thresholds;
   const minScore = opts.minScore ?? t.low;
@@ -188,6 +195,7 @@ export async function runScan(
           // Workers must judge exactly as this thread does: the flagged bar of cohort counts and the allowlist.
           low: ev.low,
           allowlist: ev.allowlist,
+          keepRows: ev.keepRows,
         })
       : null;
 
@@ -202,8 +210,14 @@ export async function runScan(
   let allowlisted = 0;
   let seq = 0;
 
+  let nextCheck = CHECK_EVERY;
+  let sourceRows = 0;
   const absorb = (batch: Batch, result: BatchResult) => {
+    if (result.error) throw badInput(batch.file, result.error.line, result.error.message);
     allowlisted += result.allowlisted;
+    const before = recordsRead;
+    recordsRead += result.rows;
+    sourceRows += result.rows;
     for (const [key, n, f] of result.counts) {
       counts.add(key, n);
       if (f) flaggedCounts.add(key, f);
@@ -211,16 +225,15 @@ export async function runScan(
     for (const [b, n] of result.bases) base.add(b, n);
     for (const c of result.candidates) {
       let row: Record<string, string | null> | undefined;
-      if (opts.keepRows) {
-        const values = batch.rows[c.i]!;
+      if (opts.keepRows && c.values) {
         row = {};
-        for (let j = 0; j < batch.header.length; j++) row[batch.header[j]!] = values[j] ?? null;
+        for (let j = 0; j < batch.header.length; j++) row[batch.header[j]!] = c.values[j] ?? null;
       }
       candidates.push({
         id: c.id,
         object: batch.object,
         file: batch.file,
-        line: batch.lines[c.i]!,
+        line: c.line,
         reasons: c.reasons,
         keys: c.keys,
         country: c.country,
@@ -228,6 +241,13 @@ export async function runScan(
         createdById: c.createdById,
         row,
       });
+    }
+    if (opts.onProgress && Math.floor(recordsRead / 10_000) > Math.floor(before / 10_000)) {
+      opts.onProgress(recordsRead);
+    }
+    if (recordsRead >= nextCheck) {
+      nextCheck = recordsRead + CHECK_EVERY;
+      maybeCollect();
     }
   };
 
@@ -243,7 +263,7 @@ export async function runScan(
       inflight.push({ batch, result: pool.submit(batch) });
       await drain(jobs * 4);
     } else {
-      absorb(batch, evaluateBatch(batch, ev, layouts));
+      absorb(batch, evaluatePiece(batch, ev, layouts));
     }
   };
 
@@ -269,7 +289,54 @@ export async function runScan(
           lines = [];
           await submit(batch);
         };
-        for await (const rec of src.records) {
+        const startHeader = (first: readonly (string | null)[] | undefined) => {
+          header = [...src.header!()];
+          if (!object) {
+            const idCol = header.findIndex((h) => h.toLowerCase() === 'id');
+            object = detectObject(idCol >= 0 ? { Id: first?.[idCol] ?? null } : {}, objectFromLabel(src.label));
+          }
+        };
+        const submitRows = async (b: { rows: (string | null)[][]; lines: number[] }) => {
+          if (!header) startHeader(b.rows[0]);
+          for (let i = 0; i < b.rows.length; i += BATCH_ROWS) {
+            const whole = i === 0 && b.rows.length <= BATCH_ROWS;
+            await submit({
+              seq: seq++,
+              file: src.label,
+              object: object!,
+              header: header!,
+              rows: whole ? b.rows : b.rows.slice(i, i + BATCH_ROWS),
+              lines: whole ? b.lines : b.lines.slice(i, i + BATCH_ROWS),
+            });
+          }
+        };
+        sourceRows = 0;
+        const viaPieces = !!(pool && src.pieces);
+        if (viaPieces) {
+          // Worker threads split the file themselves: this thread only cuts it at record boundaries.
+          for await (const piece of src.pieces!) {
+            if ('rows' in piece) await submitRows(piece);
+            else {
+              if (!header) startHeader(undefined);
+              await submit({
+                seq: seq++,
+                file: src.label,
+                object: object!,
+                header: header!,
+                rows: [],
+                lines: [],
+                bytes: piece.bytes,
+                line: piece.line,
+              });
+            }
+          }
+          // This file's rows are counted when its last results are in.
+          await drain(0);
+        } else if (src.batches) {
+          // Whole batches of rows (CSV files): no per-record step between the reader and the rules.
+          for await (const b of src.batches) await submitRows(b);
+        }
+        for await (const rec of src.records ?? []) {
           ordinal += 1;
           if (Array.isArray(rec)) {
             // Array rows of a fixed header (CSV): no per-record object.
@@ -301,18 +368,16 @@ export async function runScan(
           }
           lines.push(src.line ? src.line() : ordinal);
           if (rows.length >= BATCH) await flush();
-          recordsRead += 1;
-          if (opts.onProgress && recordsRead % 10_000 === 0) opts.onProgress(recordsRead);
-          if (recordsRead % CHECK_EVERY === 0) maybeCollect();
         }
         await flush();
+        if (viaPieces) ordinal = sourceRows;
         const stats = src.stats?.();
         recordsSkipped += stats?.skipped ?? 0;
         inputs.push({
           file: src.label,
           object: object ?? 'Unknown',
           sha256: stats?.sha256 ?? null,
-          rows: stats?.rows ?? ordinal,
+          rows: viaPieces ? sourceRows : (stats?.rows ?? ordinal),
           skipped: stats?.skipped ?? 0,
         });
       }

@@ -4,6 +4,7 @@ import { combine } from './score.js';
 import type { RecordView } from './view.js';
 import type { Reason } from './types.js';
 import { buildRowView, layoutFor, type Layout } from './view.js';
+import { CsvError, CsvSplitter, MAX_RECORD_CHARS, type CsvRows } from './csv.js';
 
 /** A batch of records of one source, as sent to a worker: the header once, then rows of values. */
 export interface Batch {
@@ -14,12 +15,22 @@ export interface Batch {
   rows: (string | null)[][];
   /** Input line of each row (ids of records without an Id are `<file>:<line>`). */
   lines: number[];
+  /**
+   * Instead of `rows` and `lines` (worker threads): whole CSV records as bytes, starting on input line `line`, to be
+   * split by the worker (see CsvCutter).
+   */
+  bytes?: Uint8Array;
+  line?: number;
 }
 
 /** A record worth keeping: it has record-level reasons or belongs to a tracked cohort. */
 export interface BatchCandidate {
   /** Index of the row in the batch. */
   i: number;
+  /** Input line of the record. */
+  line: number;
+  /** The record's values in header order, when the evaluator keeps rows (`--format csv`). */
+  values?: (string | null)[];
   id: string;
   reasons: Reason[];
   keys: string[];
@@ -35,6 +46,10 @@ export interface BatchCandidate {
  */
 export interface BatchResult {
   seq: number;
+  /** Records evaluated (allowlisted ones included). */
+  rows: number;
+  /** A malformed record in a byte batch: nothing else is set. */
+  error?: { line: number; message: string };
   candidates: BatchCandidate[];
   /** [cohort key, records, records flagged by record-level rules] */
   counts: [string, number, number][];
@@ -59,6 +74,8 @@ export interface Evaluator {
   /** Score at which a record counts as flagged in cohort statistics (the low threshold). */
   low: number;
   allowlist?: EvalAllowlist;
+  /** Return each candidate's values (for `--format csv`). */
+  keepRows?: boolean;
 }
 
 /** Drop reasons about field values the allowlist accepts. */
@@ -134,6 +151,8 @@ export function evaluateBatch(batch: Batch, ev: Evaluator, layouts = new Map<str
     if (keep) {
       candidates.push({
         i,
+        line: batch.lines[i]!,
+        ...(ev.keepRows ? { values: row } : {}),
         id,
         reasons,
         keys,
@@ -145,9 +164,25 @@ export function evaluateBatch(batch: Batch, ev: Evaluator, layouts = new Map<str
   }
   return {
     seq: batch.seq,
+    rows: batch.rows.length,
     candidates,
     counts: [...counts].map(([k, [n, f]]) => [k, n, f]),
     bases: [...bases],
     allowlisted,
   };
+}
+
+/** Evaluate a batch that may come as bytes (split here, in the worker) or as rows. */
+export function evaluatePiece(batch: Batch, ev: Evaluator, layouts = new Map<string, Layout>()): BatchResult {
+  if (!batch.bytes) return evaluateBatch(batch, ev, layouts);
+  const out: CsvRows = { rows: [], lines: [] };
+  try {
+    const splitter = new CsvSplitter(MAX_RECORD_CHARS, { header: batch.header, line: batch.line ?? 1 });
+    const bytes = batch.bytes;
+    splitter.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), true, out);
+  } catch (e) {
+    if (!(e instanceof CsvError)) throw e;
+    return { seq: batch.seq, rows: 0, error: { line: e.line, message: e.message }, candidates: [], counts: [], bases: [], allowlisted: 0 };
+  }
+  return evaluateBatch({ ...batch, bytes: undefined, rows: out.rows, lines: out.lines }, ev, layouts);
 }

@@ -2,14 +2,22 @@ import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { isUtf8 } from 'node:buffer';
 import { PassThrough, Readable, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { parse, type Info } from 'csv-parse';
 import { UsageError } from '../errors.js';
+import {
+  CSV_PROBLEMS,
+  CsvError,
+  CsvSplitter,
+  MAX_RECORD_CHARS,
+  type CsvCutter,
+  type CsvPiece,
+  type CsvRows,
+} from './csv.js';
 import type { ScanRecord, ScanSource } from './types.js';
 
-/** Largest single CSV record accepted, in characters (a 50 MB field is bad input, not a record). */
-export const MAX_RECORD_CHARS = 8 * 1024 * 1024;
 
 export type InputFormat = 'csv' | 'jsonl';
 
@@ -30,52 +38,79 @@ export function formatOf(file: string): InputFormat {
   return base.endsWith('.jsonl') || base.endsWith('.ndjson') ? 'jsonl' : 'csv';
 }
 
-const bad = (file: string, line: number | string, message: string) =>
+/** Bad input, named by file and line (exit 2), with the way out. */
+export const badInput = (file: string, line: number | string, message: string): UsageError =>
   new UsageError(`${file}:${line}: ${message}`, {
     hint: 'fix the file, or pass --skip-bad-rows to skip malformed rows',
   });
 
 /**
- * Bytes -> validated UTF-8 text: hashes the raw input (sha256), counts lines, and stops on bytes that are not
- * UTF-8 or on NUL bytes (a binary file), naming the line.
+ * Bytes -> validated UTF-8 text: counts lines, and stops on bytes that are not UTF-8 or on NUL bytes (a binary
+ * file), naming the line. A leading BOM is dropped. Decoding goes through Buffer#toString rather than
+ * TextDecoder: TextDecoder returns two-byte strings even for Latin-1 text, and every rule's string operation
+ * (toLowerCase, regular expressions) then runs on the slower representation.
  */
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
 class Utf8Check extends Transform {
-  private decoder = new TextDecoder('utf-8', { fatal: true });
   lines = 1;
-  constructor(private readonly file: string) {
-    super({ readableObjectMode: false, decodeStrings: true });
+  private tail: Buffer | null = null;
+  private first = true;
+  /** `bytes`: emit the validated bytes (whole characters) as Buffer chunks instead of decoded text. */
+  constructor(
+    private readonly file: string,
+    private readonly bytes = false,
+  ) {
+    super({ readableObjectMode: bytes, decodeStrings: true });
   }
-  private count(text: string) {
+  private count(buf: Buffer, to = buf.length) {
     let i = -1;
-    while ((i = text.indexOf('\n', i + 1)) !== -1) this.lines += 1;
+    while ((i = buf.indexOf(10, i + 1)) !== -1 && i < to) this.lines += 1;
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null, d?: string) => void) {
-    let text: string;
-    try {
-      text = this.decoder.decode(chunk, { stream: true });
-    } catch {
+    let buf = this.tail ? Buffer.concat([this.tail, chunk]) : chunk;
+    if (this.first) {
+      if (buf.length < 3 && BOM.subarray(0, buf.length).equals(buf)) {
+        this.tail = buf;
+        cb();
+        return;
+      }
+      this.first = false;
+      if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
+    }
+    // Hold back a character cut by the chunk's end.
+    let cut = buf.length;
+    let i = buf.length - 1;
+    while (i >= 0 && cut - i < 4 && (buf[i]! & 0xc0) === 0x80) i -= 1;
+    if (i >= 0 && buf[i]! >= 0xc0) {
+      const need = buf[i]! >= 0xf0 ? 4 : buf[i]! >= 0xe0 ? 3 : 2;
+      if (buf.length - i < need) cut = i;
+    }
+    const body = cut === buf.length ? buf : buf.subarray(0, cut);
+    this.tail = cut === buf.length ? null : Buffer.from(buf.subarray(cut));
+    if (!isUtf8(body)) {
       // Find the line of the first bad byte.
-      const good = new TextDecoder('utf-8', { fatal: false }).decode(chunk);
+      const good = body.toString('utf8');
       const at = good.indexOf('\uFFFD');
-      this.count(good.slice(0, Math.max(0, at)));
-      cb(bad(this.file, this.lines, 'bytes that are not UTF-8 (export as UTF-8, with or without BOM)'));
+      this.count(Buffer.from(good.slice(0, Math.max(0, at))));
+      cb(badInput(this.file, this.lines, 'bytes that are not UTF-8 (export as UTF-8, with or without BOM)'));
       return;
     }
-    const nul = text.indexOf('\u0000');
+    const nul = body.indexOf(0);
     if (nul !== -1) {
-      this.count(text.slice(0, nul));
-      cb(bad(this.file, this.lines, 'a NUL byte: this looks like a binary file, not CSV or JSON Lines'));
+      this.count(body, nul);
+      cb(badInput(this.file, this.lines, 'a NUL byte: this looks like a binary file, not CSV or JSON Lines'));
       return;
     }
-    this.count(text);
-    cb(null, text);
+    this.count(body);
+    if (this.bytes) this.push(body);
+    else this.push(body.toString('utf8'));
+    cb();
   }
   override _flush(cb: (e?: Error | null, d?: string) => void) {
-    try {
-      cb(null, this.decoder.decode());
-    } catch {
-      cb(bad(this.file, this.lines, 'the file ends inside a UTF-8 character'));
-    }
+    // A held-back tail at the end is a character (or a BOM) the file never finished.
+    if (this.tail?.length) cb(badInput(this.file, this.lines, 'the file ends inside a UTF-8 character'));
+    else cb();
   }
 }
 
@@ -92,11 +127,11 @@ function rawStream(file: string, stdin?: Readable, cwd?: string): Readable {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  return createReadStream(at);
+  return createReadStream(at, { highWaterMark: 1 << 16 });
 }
 
 /** Open text of an input: raw bytes hashed, gunzipped for `.gz`, validated as UTF-8. */
-function openText(file: string, stdin?: Readable, cwd?: string) {
+function openText(file: string, stdin?: Readable, cwd?: string, asBytes = false) {
   const raw = rawStream(file, stdin, cwd);
   const hash = createHash('sha256');
   let bytes = 0;
@@ -108,7 +143,7 @@ function openText(file: string, stdin?: Readable, cwd?: string) {
   raw.on('error', (e) =>
     tap.destroy(new UsageError(`${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? e.message}`)),
   );
-  const check = new Utf8Check(file);
+  const check = new Utf8Check(file, asBytes);
   let stream: Readable = raw.pipe(tap);
   if (file.toLowerCase().endsWith('.gz')) {
     const gunzip = createGunzip();
@@ -131,11 +166,11 @@ function checkHeader(header: string[], label: string): string[] {
     (h) => !h || !HEADER_NAME.test(h) || (/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(h) && /\d/.test(h)),
   );
   if (badName !== undefined) {
-    throw bad(label, 1, `missing header row: "${badName}" is not a field name (the first row must name the fields)`);
+    throw badInput(label, 1, `missing header row: "${badName}" is not a field name (the first row must name the fields)`);
   }
   const seen = new Set<string>();
   for (const n of names) {
-    if (seen.has(n.toLowerCase())) throw bad(label, 1, `the header names the field "${n}" twice`);
+    if (seen.has(n.toLowerCase())) throw badInput(label, 1, `the header names the field "${n}" twice`);
     seen.add(n.toLowerCase());
   }
   return names;
@@ -186,23 +221,72 @@ export function csvSource(file: string, opts: FileSourceOptions = {}): ScanSourc
       const err = e as Error & { code?: string; lines?: number };
       const at = err.lines ?? prevEnd + 1;
       const what: Record<string, string> = {
-        CSV_QUOTE_NOT_CLOSED: 'a quoted field is never closed',
-        CSV_RECORD_INCONSISTENT_FIELDS_LENGTH: 'the row has a different number of fields than the header (ragged row)',
-        CSV_RECORD_INCONSISTENT_COLUMNS: 'the row has a different number of fields than the header (ragged row)',
-        CSV_MAX_RECORD_SIZE: `a record longer than ${MAX_RECORD_CHARS / 1024 / 1024} MB (a field that large is not a record)`,
+        CSV_QUOTE_NOT_CLOSED: CSV_PROBLEMS.unclosed,
+        CSV_RECORD_INCONSISTENT_FIELDS_LENGTH: CSV_PROBLEMS.ragged,
+        CSV_RECORD_INCONSISTENT_COLUMNS: CSV_PROBLEMS.ragged,
+        CSV_MAX_RECORD_SIZE: CSV_PROBLEMS.tooLong(MAX_RECORD_CHARS),
         CSV_INVALID_CLOSING_QUOTE: 'a quote inside a quoted field is not doubled',
-        CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'text after a closing quote',
+        CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: CSV_PROBLEMS.afterQuote,
+        CSV_INVALID_OPENING_QUOTE: CSV_PROBLEMS.quoteInField,
       };
-      throw bad(label, at, what[err.code ?? ''] ?? err.message.replace(/^Invalid Record Length: /, ''));
+      throw badInput(label, at, what[err.code ?? ''] ?? err.message.replace(/^Invalid Record Length: /, ''));
     }
     digest = d();
     bytes = b();
-    if (!headerChecked) throw bad(label, 1, 'the file is empty (no header row)');
+    if (!headerChecked) throw badInput(label, 1, 'the file is empty (no header row)');
+  }
+  /**
+   * The hot path: whole chunks split into rows by CsvSplitter, no per-record async step. With `cut`, only the
+   * first chunk (the header and the rows after it) is split here; the rest comes as pieces of whole records for
+   * worker threads to split (`--jobs N`).
+   */
+  async function* chunks(cut: boolean): AsyncGenerator<CsvRows | CsvPiece> {
+    const { text, digest: d, bytes: b } = openText(file, opts.stdin, opts.cwd, true);
+    const splitter = new CsvSplitter(MAX_RECORD_CHARS);
+    let cutter: CsvCutter | null = null;
+    const named = <T>(f: () => T): T => {
+      try {
+        return f();
+      } catch (e) {
+        if (e instanceof CsvError) throw badInput(label, e.line, e.message);
+        throw e;
+      }
+    };
+    const take = (chunk: Buffer, end: boolean): CsvRows => {
+      const out: CsvRows = { rows: [], lines: [] };
+      named(() => splitter.push(chunk, end, out));
+      if (!fixedHeader.length && splitter.header) fixedHeader = checkHeader(splitter.header, label);
+      rows += out.rows.length;
+      if (out.lines.length) line = out.lines[out.lines.length - 1]!;
+      return out;
+    };
+    for await (const chunk of text as AsyncIterable<Buffer>) {
+      if (cutter) {
+        const piece = named(() => cutter!.push(chunk, false));
+        if (piece) yield piece;
+        continue;
+      }
+      const out = take(chunk, false);
+      if (out.rows.length) yield out;
+      if (cut && splitter.header) cutter = splitter.cutter();
+    }
+    if (cutter) {
+      const piece = named(() => cutter!.push(Buffer.alloc(0), true));
+      if (piece) yield piece;
+    } else {
+      const last = take(Buffer.alloc(0), true);
+      if (last.rows.length) yield last;
+    }
+    digest = d();
+    bytes = b();
+    if (!splitter.header) throw badInput(label, 1, 'the file is empty (no header row)');
   }
   return {
     label,
     object: opts.object,
-    records: records(),
+    ...(opts.skipBadRows
+      ? { records: records() }
+      : { batches: chunks(false) as AsyncIterable<CsvRows>, pieces: chunks(true) }),
     header: () => fixedHeader,
     line: () => line,
     stats: () => ({ sha256: digest, rows, skipped, bytes }),
@@ -231,7 +315,7 @@ export function jsonlSource(file: string, opts: FileSourceOptions = {}): ScanSou
           skipped += 1;
           continue;
         }
-        throw bad(file, n, `a record longer than ${MAX_RECORD_CHARS / 1024 / 1024} MB`);
+        throw badInput(file, n, `a record longer than ${MAX_RECORD_CHARS / 1024 / 1024} MB`);
       }
       let obj: unknown;
       try {
@@ -241,14 +325,14 @@ export function jsonlSource(file: string, opts: FileSourceOptions = {}): ScanSou
           skipped += 1;
           continue;
         }
-        throw bad(file, n, `not valid JSON (${(e as Error).message})`);
+        throw badInput(file, n, `not valid JSON (${(e as Error).message})`);
       }
       if (!obj || typeof obj !== 'object' || Array.isArray(obj)) {
         if (opts.skipBadRows) {
           skipped += 1;
           continue;
         }
-        throw bad(file, n, 'each line must be one JSON object (a record)');
+        throw badInput(file, n, 'each line must be one JSON object (a record)');
       }
       rows += 1;
       line = n;
@@ -256,7 +340,7 @@ export function jsonlSource(file: string, opts: FileSourceOptions = {}): ScanSou
     }
     digest = d();
     bytes = b();
-    if (!any) throw bad(file, 1, 'the file is empty');
+    if (!any) throw badInput(file, 1, 'the file is empty');
   }
   return {
     label: file,

@@ -16,8 +16,18 @@ export interface ScanSource {
    * The records. A source that knows a fixed header (CSV) may yield rows as arrays in `header()` order instead of
    * objects: the engine then skips building and flattening an object per record.
    */
-  records: AsyncIterable<ScanRecord | readonly (string | null)[]>;
-  /** The fixed header of array rows (required when `records` yields arrays). */
+  records?: AsyncIterable<ScanRecord | readonly (string | null)[]>;
+  /**
+   * Instead of `records`: rows in batches, in `header()` order, each with the input line it starts on (CSV files).
+   * The engine takes a whole batch at a time.
+   */
+  batches?: AsyncIterable<{ rows: (string | null)[][]; lines: number[] }>;
+  /**
+   * Instead of `batches`, for worker threads: the first rows split as in `batches`, then pieces of the file's
+   * bytes holding whole records, with the line each starts on, for the workers to split (CSV files).
+   */
+  pieces?: AsyncIterable<{ rows: (string | null)[][]; lines: number[] } | { bytes: Uint8Array; line: number }>;
+  /** The fixed header of array rows (required when `records` yields arrays or with `batches`). */
   header?: () => readonly string[];
   /** Line of the record last yielded (CSV: its first physical line). Absent: the record's ordinal. */
   line?: () => number;

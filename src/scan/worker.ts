@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { evaluateBatch, type Batch, type EvalAllowlist } from './evaluate.js';
-import { CHECK_EVERY, maybeCollect } from './gc.js';
+import { evaluatePiece, type Batch, type EvalAllowlist } from './evaluate.js';
+import { CHECK_EVERY, maybeCollect, WORKER_GROWTH_BYTES } from './gc.js';
 import { reference } from './reference.js';
 import { defaultPopulationRules, defaultRules } from './registry.js';
 import type { Layout } from './view.js';
@@ -12,6 +12,7 @@ const data = workerData as {
   fields: Record<string, string>;
   low: number;
   allowlist?: EvalAllowlist;
+  keepRows?: boolean;
 };
 const ev = {
   rules: defaultRules.filter((r) => data.ruleIds.includes(r.id)),
@@ -20,14 +21,17 @@ const ev = {
   ref: reference(),
   low: data.low,
   allowlist: data.allowlist,
+  keepRows: data.keepRows,
 };
 const layouts = new Map<string, Layout>();
 let seen = 0;
 parentPort?.on('message', (batch: Batch) => {
-  parentPort?.postMessage(evaluateBatch(batch, ev, layouts));
-  seen += batch.rows.length;
+  const result = evaluatePiece(batch, ev, layouts);
+  parentPort?.postMessage(result);
+  seen += result.rows;
   if (seen >= CHECK_EVERY) {
     seen = 0;
-    maybeCollect();
+    // Each worker has its own heap: a smaller allowance each keeps the process's total near one thread's.
+    maybeCollect(WORKER_GROWTH_BYTES);
   }
 });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { startEmulator } from '../../src/emulator/index.js';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { buildCli } from './helpers/build.js';
+import { buildCli } from '../helpers/build.js';
 import {
   INTEGRATION,
   admin,

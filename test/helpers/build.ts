@@ -42,7 +42,10 @@ export async function buildCli(): Promise<string> {
       { cwd: root },
     ).catch(() => undefined);
     copyFileSync(path.join(root, 'package.json'), path.join(dir, 'package.json'));
-    symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
+    // What the build reads at run time besides its modules (reference data, shipped playbooks).
+    for (const d of ['node_modules', 'data', 'playbooks']) {
+      if (existsSync(path.join(root, d))) symlinkSync(path.join(root, d), path.join(dir, d));
+    }
     mainUrl = './dist/main.js';
   }
   writeFileSync(
