@@ -9,6 +9,7 @@ import { parseTime } from '../util/time.js';
 import {
   renderPlanSummary,
   resumeRollback,
+  abandonRollback,
   runRollback,
   undoRollback,
   type ApplyCounts,
@@ -37,6 +38,8 @@ interface RollbackFlags extends OrgFlags {
   bulkThreshold?: number;
   resume?: string;
   undo?: string;
+  abandon?: string;
+  reason?: string;
   status?: string | boolean;
 }
 
@@ -191,6 +194,11 @@ export function registerRollback(program: Command, ctxFor: (cmd: Command) => Con
       .option('--bulk-threshold <n>', 'use Bulk API 2.0 from this many records per object and operation', positiveInt)
       .option('--resume <run-id>', 'finish an interrupted run (nothing is written twice)')
       .option('--undo <run-id>', 'put back what a run changed (conflict-aware)')
+      .option(
+        '--abandon <run-id>',
+        'give up an interrupted run that can never be finished, so new runs may start (needs --reason; writes nothing to the org)',
+      )
+      .option('--reason <text>', 'why the run is abandoned (recorded in the evidence log)', nonBlank)
       .option('--status [run-id]', "list runs, or show one run's journal"),
   ).action(async (flags: RollbackFlags, cmd: Command) => {
     const ctx = ctxFor(cmd);
@@ -223,6 +231,20 @@ export function registerRollback(program: Command, ctxFor: (cmd: Command) => Con
       }
       return;
     }
+    if (flags.abandon !== undefined) {
+      if (scoped || flags.resume || flags.undo || flags.dryRun)
+        throw new UsageError('--abandon takes only a run id and --reason');
+      if (!flags.reason) throw new UsageError('--abandon needs --reason "<why>" (it is recorded in the evidence log)');
+      const r = await abandonRollback(ctx, flags.abandon, { reason: flags.reason, yes: !!flags.yes });
+      emit(
+        ctx,
+        r,
+        (x) =>
+          `run ${x.runId} abandoned: ${x.journal.done} records were written, ${x.journal.sent} were in flight (outcome unknown: check with lockout verify or a new --dry-run), ${x.journal.pending} never sent`,
+      );
+      return;
+    }
+    if (flags.reason) throw new UsageError('--reason goes with --abandon');
     if (flags.resume || flags.undo) {
       if (scoped)
         throw new UsageError(`${flags.resume ? '--resume' : '--undo'} takes only a run id: the scope is in the run`);

@@ -435,6 +435,53 @@ export interface ResumeResult {
   apiCalls: { apply: number; verify: number; total: number };
 }
 
+/** What `--abandon` recorded. */
+export interface AbandonResult {
+  runId: string;
+  status: 'abandoned';
+  /** Journal states at the time: `sent` records were in flight and may or may not have been written. */
+  journal: Record<JournalState, number>;
+  reason: string;
+}
+
+/**
+ * Give up an interrupted run that can never be finished (the org is gone, the plan is obsolete): new runs are
+ * allowed again. Nothing is written to the org; the journal stays as it is, and the evidence log records the
+ * decision with the records that were in flight (their state is unknown: `lockout verify` or a new dry run shows
+ * what the org holds). The run can still be undone for what it did write.
+ */
+export async function abandonRollback(
+  ctx: Context,
+  runId: string,
+  opts: { reason: string; yes: boolean },
+): Promise<AbandonResult> {
+  const store = ctx.store({ create: false });
+  const run = requireRun(store.db, runId, '--abandon');
+  if (run.status !== 'applying') {
+    throw new Refused(`run ${runId} is not interrupted (status ${run.status}); nothing to abandon`);
+  }
+  const journal: Record<JournalState, number> = { pending: 0, sent: 0, done: 0, failed: 0 };
+  for (const r of journalRows(store.db, runId)) journal[r.state] += 1;
+  if (!opts.yes) {
+    const ok = await confirm(
+      ctx,
+      `abandon run ${runId} (${journal.done} records written, ${journal.sent} in flight with unknown outcome, ${journal.pending} never sent)? [y/N] `,
+      'abandon',
+    );
+    if (!ok) throw new Refused('abandon not confirmed', { hint: 'pass --yes to abandon without a prompt' });
+  }
+  acquireLock(store.db, runId, iso(ctx.now()));
+  try {
+    store.db.transaction(() => {
+      setRunStatus(store.db, runId, 'abandoned', iso(ctx.now()));
+      evidence(ctx, store, 'rollback.abandoned', { runId, reason: opts.reason, journal }, runId);
+    })();
+  } finally {
+    releaseLock(store.db, runId);
+  }
+  return { runId, status: 'abandoned', journal, reason: opts.reason };
+}
+
 /** Finish an interrupted run: settle the batch that was in flight by reading it back, then send the rest. */
 export async function resumeRollback(
   ctx: Context,

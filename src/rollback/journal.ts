@@ -11,7 +11,7 @@ import type { Rec } from './records.js';
 
 export type JournalAction = 'delete' | 'quarantine' | 'restore' | 'undelete';
 export type JournalState = 'pending' | 'sent' | 'done' | 'failed';
-export type RunStatus = 'applying' | 'applied' | 'failed' | 'verified' | 'mismatch' | 'undone';
+export type RunStatus = 'applying' | 'applied' | 'failed' | 'verified' | 'mismatch' | 'undone' | 'abandoned';
 
 export interface JournalRow {
   runId: string;
@@ -179,7 +179,7 @@ export function refuseIfInterrupted(db: DB): void {
     .get() as { id: string } | undefined;
   if (run) {
     throw new Refused(`run ${run.id} was interrupted and is not finished`, {
-      hint: `finish it first: lockout rollback --resume ${run.id}`,
+      hint: `finish it first: lockout rollback --resume ${run.id} (or, if it can never be finished, lockout rollback --abandon ${run.id})`,
     });
   }
 }

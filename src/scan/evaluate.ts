@@ -182,7 +182,15 @@ export function evaluatePiece(batch: Batch, ev: Evaluator, layouts = new Map<str
     splitter.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), true, out);
   } catch (e) {
     if (!(e instanceof CsvError)) throw e;
-    return { seq: batch.seq, rows: 0, error: { line: e.line, message: e.message }, candidates: [], counts: [], bases: [], allowlisted: 0 };
+    return {
+      seq: batch.seq,
+      rows: 0,
+      error: { line: e.line, message: e.message },
+      candidates: [],
+      counts: [],
+      bases: [],
+      allowlisted: 0,
+    };
   }
   return evaluateBatch({ ...batch, bytes: undefined, rows: out.rows, lines: out.lines }, ev, layouts);
 }

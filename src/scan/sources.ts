@@ -18,7 +18,6 @@ import {
 } from './csv.js';
 import type { ScanRecord, ScanSource } from './types.js';
 
-
 export type InputFormat = 'csv' | 'jsonl';
 
 export interface FileSourceOptions {
@@ -166,7 +165,11 @@ function checkHeader(header: string[], label: string): string[] {
     (h) => !h || !HEADER_NAME.test(h) || (/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(h) && /\d/.test(h)),
   );
   if (badName !== undefined) {
-    throw badInput(label, 1, `missing header row: "${badName}" is not a field name (the first row must name the fields)`);
+    throw badInput(
+      label,
+      1,
+      `missing header row: "${badName}" is not a field name (the first row must name the fields)`,
+    );
   }
   const seen = new Set<string>();
   for (const n of names) {

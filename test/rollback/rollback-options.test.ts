@@ -212,6 +212,39 @@ describe('rollback options and faults', () => {
     expect(writes).toHaveLength(Math.ceil(450 / 200) + 1);
   });
 
+  it('--abandon gives up an interrupted run (recorded, with what was in flight) so a new run may start', async () => {
+    const inc = await incident(450);
+    emu = inc.emu;
+    await admin(emu, 'POST', '/faults', 'PATCH */composite/sobjects status=503 times=1');
+    const cwd = tempDir();
+    const scope = ['--object', 'Contact', '--user', INTEGRATION, '--since', inc.since, ...orgArgs(emu)];
+    expect((await runCli(['rollback', ...scope, '--yes'], { cwd })).code).toBe(3);
+    const blocked = await runCli(['rollback', ...scope, '--yes'], { cwd });
+    expect(blocked.code).toBe(4);
+    expect(blocked.stderr).toMatch(/run rb-1 was interrupted[\s\S]*--abandon rb-1/);
+
+    const noReason = await runCli(['rollback', '--abandon', 'rb-1', '--yes'], { cwd });
+    expect(noReason.code).toBe(2);
+    expect(noReason.stderr).toMatch(/--abandon needs --reason/);
+    const noTty = await runCli(['rollback', '--abandon', 'rb-1', '--reason', 'org refreshed'], { cwd });
+    expect(noTty.code).toBe(4);
+
+    const r = await runCli(['--json', 'rollback', '--abandon', 'rb-1', '--reason', 'org refreshed', '--yes'], { cwd });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ runId: 'rb-1', status: 'abandoned', reason: 'org refreshed' });
+    expect(out.journal.done + out.journal.sent + out.journal.pending + out.journal.failed).toBeGreaterThan(400);
+    const ev = JSON.parse((await runCli(['--json', 'audit', 'log', '--kind', 'rollback.abandoned'], { cwd })).stdout);
+    expect(ev[0].payload).toMatchObject({ runId: 'rb-1', reason: 'org refreshed', journal: out.journal });
+
+    // Abandoned is final: no resume, no second abandon; a new run plans again from the org.
+    expect((await runCli(['rollback', '--resume', 'rb-1', ...orgArgs(emu)], { cwd })).code).toBe(4);
+    expect((await runCli(['rollback', '--abandon', 'rb-1', '--reason', 'x', '--yes'], { cwd })).code).toBe(4);
+    const again = await runCli(['--json', 'rollback', ...scope, '--yes'], { cwd });
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout).applied.failed).toBe(0);
+  });
+
   it('refuses (exit 4) before writing when the plan needs more API calls than the budget leaves', async () => {
     const inc = await incident(450);
     emu = inc.emu;
