@@ -210,7 +210,8 @@ export async function runScan(
   let allowlisted = 0;
   let seq = 0;
 
-  let nextCheck = CHECK_EVERY;
+  // The first check comes with the first batch: it measures the live set right after reference data is loaded.
+  let nextCheck = 0;
   let sourceRows = 0;
   const absorb = (batch: Batch, result: BatchResult) => {
     if (result.error) throw badInput(batch.file, result.error.line, result.error.message);

@@ -45,7 +45,14 @@ function oldBytes(): number {
 export function maybeCollect(growth = GROWTH_BYTES): void {
   if (!collect) return;
   const used = oldBytes();
-  if (live === 0) live = used;
+  if (live === 0) {
+    // The first check: the heap still holds whatever loading reference data left behind; measure the live set.
+    collect();
+    live = oldBytes();
+    return;
+  }
+  // V8 collected on its own since: what is in use now is an upper bound of the live set.
+  if (used < live) live = used;
   if (used - live < growth) return;
   collect();
   live = oldBytes();
