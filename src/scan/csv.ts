@@ -55,6 +55,8 @@ export class CsvSplitter {
   private width = -1;
   /** The header row, once read. */
   header: string[] | null = null;
+  /** Whether a record ended with a lone CR (old Mac line ends): CsvCutter cuts at LF only, so it cannot take over. */
+  crOnly = false;
 
   /**
    * @param continueAfter to split a piece cut from the middle of a file (see CsvCutter): the header already read
@@ -211,6 +213,7 @@ export class CsvSplitter {
         lines.push(line);
       }
       line += spanned + (loneCr ? 1 : 0);
+      if (loneCr) this.crOnly = true;
       pos = p;
     }
     if (pos < n) {

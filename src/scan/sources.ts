@@ -271,7 +271,7 @@ export function csvSource(file: string, opts: FileSourceOptions = {}): ScanSourc
       }
       const out = take(chunk, false);
       if (out.rows.length) yield out;
-      if (cut && splitter.header) cutter = splitter.cutter();
+      if (cut && splitter.header && !splitter.crOnly) cutter = splitter.cutter();
     }
     if (cutter) {
       const piece = named(() => cutter!.push(Buffer.alloc(0), true));

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { CSV_PROBLEMS, CsvError, CsvSplitter, type CsvRows } from '../../src/scan/csv.js';
+import { CSV_PROBLEMS, CsvError, CsvSplitter, type CsvPiece, type CsvRows } from '../../src/scan/csv.js';
 
 /** Deterministic PRNG (mulberry32) so a failure reproduces. */
 function rng(seed: number) {
@@ -72,6 +72,46 @@ describe('CsvSplitter', () => {
       // The same rows as csv-parse reads them with the options the scanner used before.
       const reference = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: false }) as string[][];
       expect([header, ...got.rows]).toEqual(reference);
+    }
+  });
+
+  it('cuts a file into pieces of whole records that split, each on its own, into the same rows and lines', () => {
+    const r = rng(4242);
+    for (let round = 0; round < 200; round++) {
+      const { header, records, starts, text } = randomCsv(
+        r,
+        1 + Math.floor(r() * 4),
+        Math.floor(r() * 15),
+        r() < 0.5 ? '\n' : '\r\n',
+        r() < 0.3,
+      );
+      const bytes = Buffer.from(text, 'utf8');
+      // The main thread splits the first chunk itself, then hands over to a cutter (as csvSource does for --jobs).
+      const first = new CsvSplitter(1 << 20);
+      const out: CsvRows = { rows: [], lines: [] };
+      const cut = Math.min(bytes.length, Math.floor(r() * 40));
+      first.push(bytes.subarray(0, cut), cut === bytes.length, out);
+      const pieces: CsvPiece[] = [];
+      if (cut < bytes.length) {
+        const cutter = first.cutter();
+        let at = cut;
+        while (at < bytes.length) {
+          const n = 1 + Math.floor(r() * 30);
+          const p = cutter.push(bytes.subarray(at, at + n), false);
+          if (p) pieces.push({ bytes: Buffer.from(p.bytes), line: p.line });
+          at += n;
+        }
+        const last = cutter.push(Buffer.alloc(0), true);
+        if (last) pieces.push(last);
+      }
+      if (!first.header) continue; // the header itself was cut: nothing to compare
+      expect(first.header).toEqual(header);
+      for (const p of pieces) {
+        const s = new CsvSplitter(1 << 20, { header, line: p.line });
+        s.push(p.bytes, true, out);
+      }
+      expect(out.rows).toEqual(records);
+      expect(out.lines).toEqual(starts);
     }
   });
 
