@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,7 @@ import type { Context } from '../cli/context.js';
 import { UsageError } from '../errors.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { DEMO, DEMO_CONFIG } from '../emulator/seeds/demo.js';
-import { writeFileAtomic } from '../util/fs.js';
+import { makeDirs, writeFileAtomic } from '../util/fs.js';
 
 /** One narrated step: what we are doing and why, and the lockout command that does it. */
 export interface DemoStep {
@@ -212,7 +212,7 @@ export async function runDemo(ctx: Context, opts: DemoOptions): Promise<DemoResu
     }
   }
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
   } catch (e) {
     throw new UsageError(`--dir: cannot create ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }

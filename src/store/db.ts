@@ -1,4 +1,5 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { missingDirs } from '../util/fs.js';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
@@ -14,18 +15,6 @@ export interface OpenOptions {
 }
 
 /** Directories from `dir` upwards that do not exist yet (deepest last). */
-function missingDirs(dir: string): string[] {
-  const missing: string[] = [];
-  let d = path.resolve(dir);
-  while (!existsSync(d)) {
-    missing.unshift(d);
-    const parent = path.dirname(d);
-    if (parent === d) break;
-    d = parent;
-  }
-  return missing;
-}
-
 /**
  * Open (and on first use create) the evidence database: 0600 file in a 0700 directory, WAL, migrated.
  * On any failure nothing half-created is left behind, and the error is a UsageError naming the path.

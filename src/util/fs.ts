@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { UsageError } from '../errors.js';
@@ -39,4 +39,25 @@ export function writeFileAtomic(
               : (e as Error).message;
     throw new UsageError(`${opts.flag ?? 'output'}: cannot write ${dest}: ${reason}`, { cause: e });
   }
+}
+
+/** The directories `dir` needs that do not exist yet, outermost first. */
+export function missingDirs(dir: string): string[] {
+  const missing: string[] = [];
+  let d = path.resolve(dir);
+  while (!existsSync(d)) {
+    missing.unshift(d);
+    const parent = path.dirname(d);
+    if (parent === d) break;
+    d = parent;
+  }
+  return missing;
+}
+
+/**
+ * `mkdir -p`, one level at a time. Not `mkdirSync(dir, { recursive: true })`: on Node 20 that never returns for a
+ * path under /proc (it retries ENOENT forever); here the first level that cannot be made throws.
+ */
+export function makeDirs(dir: string, mode?: number): void {
+  for (const d of missingDirs(dir)) mkdirSync(d, mode === undefined ? {} : { mode });
 }

@@ -71,5 +71,12 @@ describe('lockout demo', () => {
     const bad = await runCli(['demo', '--dir', blocked]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain(`--dir: cannot create ${blocked}`);
+
+    // Where a directory can never be made (Node's recursive mkdir would retry forever under /proc): exit 2 at once.
+    if (existsSync('/proc/self')) {
+      const proc = await runCli(['demo', '--dir', '/proc/lockout-demo/sub']);
+      expect(proc.code).toBe(2);
+      expect(proc.stderr).toContain('--dir: cannot create /proc/lockout-demo/sub');
+    }
   });
 });
