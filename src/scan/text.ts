@@ -1,22 +1,23 @@
 /** Small text helpers shared by rules. Pure. */
 
 /**
- * A pure string function with a memory of its last few inputs. Rules call the same helpers on the same values
- * many times per record (about twenty folds of a dozen values): the first call computes, the others find the
- * same string object here. A short ring rather than a Map: nothing outlives the record it came from, so the
- * cache adds no garbage that survives to the old generation (which is what a long scan's memory and time are
- * made of).
+ * A pure string function with a memory of recent inputs. Rules call the same helpers on the same values many times
+ * per record (about twenty folds of a dozen values): the first call computes, the others find the same string
+ * here. A small fixed table rather than a Map: nothing outlives the records it came from, so the cache adds no
+ * garbage that survives to the old generation (which is what a long scan's memory and time are made of).
  */
-function recent<T>(fn: (s: string) => T, size = 16): (s: string) => T {
+function recent<T>(fn: (s: string) => T, size = 64): (s: string) => T {
+  // Direct-mapped: a value's slot comes from its length and end characters, so a lookup is one comparison.
   const keys: (string | undefined)[] = new Array<string | undefined>(size).fill(undefined);
   const vals: T[] = new Array<T>(size);
-  let next = 0;
+  const mask = size - 1;
   return (s: string): T => {
-    for (let i = 0; i < size; i++) if (keys[i] === s) return vals[i]!;
+    const n = s.length;
+    const slot = n === 0 ? 0 : (n * 31 + s.charCodeAt(0) * 7 + s.charCodeAt(n - 1)) & mask;
+    if (keys[slot] === s) return vals[slot]!;
     const v = fn(s);
-    keys[next] = s;
-    vals[next] = v;
-    next = (next + 1) % size;
+    keys[slot] = s;
+    vals[slot] = v;
     return v;
   };
 }
@@ -45,7 +46,7 @@ function foldUncached(s: string): string {
 export const words = (s: string): string[] => (s ? fold(s).split(' ').filter(Boolean) : []);
 
 /** Domain of an email address (lower case), or null. */
-export const emailDomain: (email: string) => string | null = recent(emailDomainUncached, 4);
+export const emailDomain: (email: string) => string | null = recent(emailDomainUncached, 16);
 
 function emailDomainUncached(email: string): string | null {
   const at = email.lastIndexOf('@');
@@ -58,7 +59,7 @@ function emailDomainUncached(email: string): string | null {
 }
 
 /** Local part of an email address, or null. */
-export const emailLocal: (email: string) => string | null = recent(emailLocalUncached, 4);
+export const emailLocal: (email: string) => string | null = recent(emailLocalUncached, 16);
 
 function emailLocalUncached(email: string): string | null {
   const at = email.lastIndexOf('@');
@@ -81,7 +82,7 @@ export function websiteHost(url: string): string | null {
 export const tldOf = (host: string): string => host.slice(host.lastIndexOf('.') + 1);
 
 /** Digits of a phone value. */
-export const digitsOf: (s: string) => string = recent((s) => s.replace(/\D/g, ''), 4);
+export const digitsOf: (s: string) => string = recent((s) => s.replace(/\D/g, ''), 16);
 
 /** Quote a value as evidence, shortened. */
 export function quote(v: string, max = 80): string {
