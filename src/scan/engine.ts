@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { flatten, objectFromLabel } from './fields.js';
 import { evaluatePiece, type Batch, type BatchResult, type Evaluator } from './evaluate.js';
 import { badInput } from './sources.js';
-import { CHECK_EVERY, maybeCollect, WORKER_YOUNG_MB } from './gc.js';
+import { CHECK_EVERY, GROWTH_BYTES, maybeCollect, WORKER_GROWTH_BYTES, WORKER_YOUNG_MB } from './gc.js';
 import { Spool } from './spool.js';
 import { HeavyHitters } from './population.js';
 import { reference, type Reference } from './reference.js';
@@ -127,26 +127,38 @@ const WORKER_URL = new URL('./worker.js', import.meta.url);
 /** Whether worker threads can run here (the compiled worker exists; not when running from TypeScript sources). */
 export const workersAvailable = (): boolean => existsSync(fileURLToPath(WORKER_URL));
 
+/**
+ * Worker threads, started one after another: the next starts when the previous has answered its first batch, that
+ * is, when it has loaded the reference data its rules use and collected the loading garbage. Started together,
+ * every worker would hold that garbage at the same moment, and the peak memory with them.
+ */
 class Pool {
-  private workers: Worker[];
+  private workers: Worker[] = [];
   private next = 0;
   private waiting = new Map<number, { resolve: (r: BatchResult) => void; reject: (e: unknown) => void }>();
-  constructor(n: number, data: unknown) {
-    this.workers = Array.from({ length: n }, () => {
-      const w = new Worker(WORKER_URL, {
-        workerData: data,
-        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
-      });
-      w.on('message', (m: BatchResult) => {
-        this.waiting.get(m.seq)?.resolve(m);
-        this.waiting.delete(m.seq);
-      });
-      w.on('error', (e) => {
-        for (const p of this.waiting.values()) p.reject(e);
-        this.waiting.clear();
-      });
-      return w;
+  constructor(
+    private readonly size: number,
+    private readonly data: unknown,
+  ) {
+    this.spawn();
+  }
+  private spawn(): void {
+    const w = new Worker(WORKER_URL, {
+      workerData: this.data,
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
     });
+    let first = true;
+    w.on('message', (m: BatchResult) => {
+      this.waiting.get(m.seq)?.resolve(m);
+      this.waiting.delete(m.seq);
+      if (first && this.workers.length < this.size) this.spawn();
+      first = false;
+    });
+    w.on('error', (e) => {
+      for (const p of this.waiting.values()) p.reject(e);
+      this.waiting.clear();
+    });
+    this.workers.push(w);
   }
   submit(batch: Batch): Promise<BatchResult> {
     return new Promise((resolve, reject) => {
@@ -248,7 +260,8 @@ export async function runScan(
     }
     if (recordsRead >= nextCheck) {
       nextCheck = recordsRead + CHECK_EVERY;
-      maybeCollect();
+      // With workers this thread only reads and merges: its live set is small, so is its allowance.
+      maybeCollect(pool ? WORKER_GROWTH_BYTES : GROWTH_BYTES);
     }
   };
 

@@ -24,7 +24,8 @@ const ev = {
   keepRows: data.keepRows,
 };
 const layouts = new Map<string, Layout>();
-let seen = 0;
+// The first batch loads the reference data its rules use: collect the loading garbage right after it.
+let seen = CHECK_EVERY;
 parentPort?.on('message', (batch: Batch) => {
   const result = evaluatePiece(batch, ev, layouts);
   parentPort?.postMessage(result);
