@@ -94,6 +94,9 @@ const q = (v) => `"${String(v).replace(/"/g, '""')}"`;
 function generate(file, rows) {
   const r = rng(20261127);
   const pick = (a) => a[Math.floor(r() * a.length)];
+  // Names as real exports have them: a few common, a long tail (Zipf-like), not drawn uniformly from a list
+  // (uniform draws are what the first-name-uniformity rule looks for in generated data).
+  const pickSkewed = (a) => a[Math.floor(a.length * r() ** 2.5)];
   const digits = (n) => Array.from({ length: n }, () => Math.floor(r() * 10)).join('');
   const tmp = `${file}.tmp`;
   const fd = openSync(tmp, 'w');
@@ -101,8 +104,8 @@ function generate(file, rows) {
     '"Id","FirstName","LastName","Email","Phone","Title","AccountName","MailingStreet","MailingCity","MailingState","MailingPostalCode","MailingCountry","CreatedDate","CreatedById"\n';
   for (let i = 0; i < rows; i++) {
     const id = `003${String(i).padStart(12, '0')}AAA`;
-    let first = pick(FIRST);
-    let last = pick(LAST);
+    let first = pickSkewed(FIRST);
+    let last = pickSkewed(LAST);
     const [city, state, zip, country, dial, lang] = pick(PLACES);
     const company = `${pick(LAST)} ${pick(['Holdings', 'GmbH', 'Ltd', 'Inc', 'Partners', 'SARL', 'Group'])}`;
     let email =
@@ -187,8 +190,9 @@ if (!existsSync(path.join(ROOT, 'dist', 'scan', 'engine.js'))) {
   process.exit(2);
 }
 mkdirSync(CACHE, { recursive: true });
-const big = path.join(CACHE, `contacts-${ROWS}.csv`);
-const small = path.join(CACHE, `contacts-${SMALL}.csv`);
+// v2: skewed name frequencies (2026-11-27); bump when the generator changes, so cached files are regenerated.
+const big = path.join(CACHE, `contacts-v2-${ROWS}.csv`);
+const small = path.join(CACHE, `contacts-v2-${SMALL}.csv`);
 for (const [file, rows] of [
   [big, ROWS],
   [small, SMALL],
