@@ -89,3 +89,21 @@ export function quote(v: string, max = 80): string {
   const s = v.replace(/\s+/g, ' ').trim();
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
+
+/**
+ * A pure function of one field value, remembered per distinct value (bounded: emptied when full). For the parts of
+ * rules that depend on a single value that repeats from record to record (names, companies, titles, cities), so
+ * that a rule judges each distinct value once.
+ */
+export function perValue<T>(fn: (value: string) => T, size = 8192): (value: string) => T {
+  const map = new Map<string, T>();
+  return (value: string): T => {
+    let r = map.get(value);
+    if (r === undefined && !map.has(value)) {
+      r = fn(value);
+      if (map.size >= size) map.clear();
+      map.set(value, r);
+    }
+    return r as T;
+  };
+}

@@ -8,6 +8,8 @@ interface Index {
   domains: Map<string, string>;
   mockaroo: Set<string>;
   names: Record<string, string>;
+  /** [dataset, brand, brand + ' '] */
+  brands: [string, string, string][];
 }
 const cache = new WeakMap<object, Index>();
 function index(ref: Reference): Index {
@@ -25,6 +27,7 @@ function index(ref: Reference): Index {
       domains: new Map(s.emailDomains.map(([d, dom]) => [dom, d])),
       mockaroo: new Set(ref.vocabulary().mockarooCompanies.map((c) => c.toLowerCase())),
       names: s.datasets,
+      brands: s.brandPrefixes.map(([d, b]) => [d, b, `${b} `] as [string, string, string]),
     };
     cache.set(s, i);
   }
@@ -47,7 +50,12 @@ export const knownSampleData: RecordRule = {
     const companyKey = company ? fold(company.value) : '';
     const first = view.first('firstName')?.value ?? '';
     const last = view.first('lastName')?.value ?? '';
-    const full = fold(`${first} ${last}`) || fold(view.first('fullName')?.value ?? '');
+    // fold("first last") is the folded parts joined: fold maps every run of non-letters to one space.
+    const firstFold = first ? fold(first) : '';
+    const lastFold = last ? fold(last) : '';
+    const full =
+      (firstFold && lastFold ? `${firstFold} ${lastFold}` : firstFold || lastFold) ||
+      fold(view.first('fullName')?.value ?? '');
     const domains = view
       .all('email')
       .map((v) => emailDomain(v.value))
@@ -79,7 +87,7 @@ export const knownSampleData: RecordRule = {
     }
     const brand =
       company && !idx.companies.has(companyKey)
-        ? ref.sampleDatasets().brandPrefixes.find(([, b]) => companyKey.startsWith(`${b} `))
+        ? idx.brands.find(([, , prefix]) => companyKey.startsWith(prefix))
         : undefined;
     if (company && brand) {
       hits.push({

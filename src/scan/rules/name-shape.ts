@@ -1,5 +1,5 @@
 import { ex, type Hit, type RecordRule } from '../rule.js';
-import { fold, quote } from '../text.js';
+import { fold, perValue, quote } from '../text.js';
 
 const WALKS = [
   'qwertyuiop',
@@ -10,6 +10,23 @@ const WALKS = [
   'abcdefghijklmnopqrstuvwxyz',
   '1234567890',
 ];
+
+/** What a person-name value looks like; judged once per distinct value. */
+const nameShapeOf = perValue((raw: string): 'digits' | 'repeat' | 'walk' | 'no-vowel' | 'zzz' | null => {
+  const f = fold(raw).replace(/ /g, '');
+  if (/\d/.test(raw) && /\p{L}/u.test(raw) && !/^(?:[IVX]+|\d+(?:st|nd|rd|th))$/i.test(raw)) return 'digits';
+  if (f.length >= 3 && /^(.)\1+$/.test(f)) return 'repeat';
+  if (f.length >= 4 && WALKS.some((w) => w.includes(f))) return 'walk';
+  if (f.length >= 5 && /^[a-z]+$/.test(f) && !/[aeiouy]/.test(f)) return 'no-vowel';
+  if (/^zzz/i.test(raw)) return 'zzz';
+  return null;
+});
+
+/** A company or city value that is a keyboard walk or one repeated letter. */
+const isWalkOrRepeat = perValue((value: string): boolean => {
+  const f = fold(value).replace(/ /g, '');
+  return f.length >= 4 && (WALKS.some((w) => w.includes(f)) || /^(.)\1{3,}$/.test(f));
+});
 
 /** Name-like fields shaped by a keyboard, not by a family: digits in names, keyboard walks, repeated letters. */
 export const nameShape: RecordRule = {
@@ -24,36 +41,36 @@ export const nameShape: RecordRule = {
     for (const v of [first, last, view.first('fullName')]) {
       if (!v) continue;
       const raw = v.value.trim();
-      const f = fold(raw).replace(/ /g, '');
-      if (/\d/.test(raw) && /\p{L}/u.test(raw) && !/^(?:[IVX]+|\d+(?:st|nd|rd|th))$/i.test(raw)) {
+      const shape = nameShapeOf(raw);
+      if (shape === 'digits') {
         hits.push({
           field: v.field,
           evidence: quote(raw),
           message: `${v.field} "${quote(raw)}" contains digits, as numbered test records do`,
           weight: 0.5,
         });
-      } else if (f.length >= 3 && /^(.)\1+$/.test(f)) {
+      } else if (shape === 'repeat') {
         hits.push({
           field: v.field,
           evidence: quote(raw),
           message: `${v.field} repeats one letter ("${quote(raw)}")`,
           weight: 0.6,
         });
-      } else if (f.length >= 4 && WALKS.some((w) => w.includes(f))) {
+      } else if (shape === 'walk') {
         hits.push({
           field: v.field,
           evidence: quote(raw),
           message: `${v.field} "${quote(raw)}" is a keyboard walk`,
           weight: 0.6,
         });
-      } else if (f.length >= 5 && /^[a-z]+$/.test(f) && !/[aeiouy]/.test(f)) {
+      } else if (shape === 'no-vowel') {
         hits.push({
           field: v.field,
           evidence: quote(raw),
           message: `${v.field} "${quote(raw)}" has no vowel: typed, not a name`,
           weight: 0.45,
         });
-      } else if (/^zzz/i.test(raw)) {
+      } else if (shape === 'zzz') {
         hits.push({
           field: v.field,
           evidence: quote(raw),
@@ -63,8 +80,7 @@ export const nameShape: RecordRule = {
       }
     }
     for (const v of [...view.all('company'), ...view.all('city')]) {
-      const f = fold(v.value).replace(/ /g, '');
-      if (f.length >= 4 && (WALKS.some((w) => w.includes(f)) || /^(.)\1{3,}$/.test(f))) {
+      if (isWalkOrRepeat(v.value)) {
         hits.push({
           field: v.field,
           evidence: quote(v.value),

@@ -1,6 +1,6 @@
 import { ex, type Hit, type RecordRule } from '../rule.js';
 import type { Reference } from '../reference.js';
-import { fold, quote } from '../text.js';
+import { fold, perValue, quote } from '../text.js';
 
 // `Testuser`, `DemoContact`, `TestFirst`: a test word glued to a generic noun (not `Testa` or `Testé`).
 const COMPOUND =
@@ -40,20 +40,68 @@ const LEGAL = new Set([
   'sarl',
 ]);
 
-const sets = new WeakMap<
-  object,
-  { strong: Set<string>; surname: Set<string>; generic: Set<string>; weak: Set<string>; full: Set<string> }
->();
-function lists(ref: Reference) {
+type Lists = {
+  strong: Set<string>;
+  surname: Set<string>;
+  generic: Set<string>;
+  weak: Set<string>;
+  full: Set<string>;
+  /** Per distinct value (names, companies and titles repeat from record to record): judged once. */
+  isToken: (value: string) => boolean;
+  company: [(value: string) => CompanyVerdict, (value: string) => CompanyVerdict];
+  titlePlaceholder: (value: string) => boolean;
+};
+type CompanyVerdict =
+  'self-named' | 'never-real' | 'named-after-type' | 'word' | 'word-legal' | 'all-placeholder' | null;
+
+const sets = new WeakMap<object, Lists>();
+function lists(ref: Reference): Lists {
   const p = ref.placeholders();
   let s = sets.get(p);
   if (!s) {
+    const strong = new Set(p.strongTokens);
+    const generic = new Set(p.genericNouns);
+    const weak = new Set(p.weakWords);
+    const companyVerdict = (value: string, isAccount: boolean): CompanyVerdict => {
+      const w = fold(value).split(' ').filter(Boolean);
+      const core = w.filter((x) => !LEGAL.has(x));
+      const hasLegal = core.length < w.length;
+      if (!core.length) return null;
+      const allPlaceholder = core.every((x) => strong.has(x) || generic.has(x) || /^\d+$/.test(x));
+      const hasWeak = core.some((x) => weak.has(x) || strong.has(x));
+      const phrase = core.join(' ');
+      if (
+        /\b(?:do not use|dont use|delete me|test account|test company|sample account|sample company|demo account|dummy account)\b/.test(
+          phrase,
+        ) ||
+        /^(?:test|demo|dummy|sample|muster|beispiel)(?:firma|company|corp|account|kunde|konto|unternehmen)$/.test(
+          phrase,
+        )
+      ) {
+        return 'self-named';
+      }
+      if (core.length === 1 && NEVER_REAL.has(core[0]!)) return 'never-real';
+      if (core.length === 2 && core[1] === 'account' && isAccount) return 'named-after-type';
+      if (core.length === 1 && strong.has(core[0]!)) return hasLegal ? 'word-legal' : 'word';
+      if (allPlaceholder && hasWeak && core.length > 1) return 'all-placeholder';
+      return null;
+    };
     s = {
-      strong: new Set(p.strongTokens),
+      strong,
       surname: new Set(p.surnameTokens),
-      generic: new Set(p.genericNouns),
-      weak: new Set(p.weakWords),
+      generic,
+      weak,
       full: new Set(p.fullNames),
+      isToken: perValue((v) => {
+        const f = fold(v).replace(/ ?\d+$/, '');
+        return strong.has(f) || COMPOUND.test(f);
+      }),
+      company: [perValue((v) => companyVerdict(v, false)), perValue((v) => companyVerdict(v, true))],
+      titlePlaceholder: perValue((v) =>
+        fold(v)
+          .split(' ')
+          .every((x) => strong.has(x)),
+      ),
     };
     sets.set(p, s);
   }
@@ -75,18 +123,17 @@ export const placeholderToken: RecordRule = {
     const first = view.first('firstName');
     const last = view.first('lastName');
     const fullField = view.first('fullName');
-    const isToken = (v: string) => {
-      const f = fold(v).replace(/ ?\d+$/, '');
-      return l.strong.has(f) || COMPOUND.test(f);
-    };
+    const isToken = l.isToken;
     const firstTok = first ? isToken(first.value) : false;
     const lastTok = last ? isToken(last.value) : false;
 
-    const nameWords = fold(`${first?.value ?? ''} ${last?.value ?? ''}`)
-      .split(' ')
-      .filter(Boolean);
+    // fold("first last") is the folded parts joined: fold maps every run of non-letters to one space.
+    const firstFold = first ? fold(first.value) : '';
+    const lastFold = last ? fold(last.value) : '';
+    const nameWords = [...firstFold.split(' '), ...lastFold.split(' ')].filter(Boolean);
     const fullName =
-      fold([first?.value ?? '', last?.value ?? ''].join(' ')) || (fullField ? fold(fullField.value) : '');
+      (firstFold && lastFold ? `${firstFold} ${lastFold}` : firstFold || lastFold) ||
+      (fullField ? fold(fullField.value) : '');
     if (fullName && l.full.has(fullName)) {
       hits.push({
         field: last?.field ?? fullField?.field ?? 'Name',
@@ -148,43 +195,32 @@ export const placeholderToken: RecordRule = {
       });
     }
 
+    const companyVerdict = l.company[view.object === 'Account' ? 1 : 0];
     for (const v of view.all('company')) {
-      const w = fold(v.value).split(' ').filter(Boolean);
-      const core = w.filter((x) => !LEGAL.has(x));
-      const hasLegal = core.length < w.length;
-      if (!core.length) continue;
-      const allPlaceholder = core.every((x) => l.strong.has(x) || l.generic.has(x) || /^\d+$/.test(x));
-      const hasWeak = core.some((x) => l.weak.has(x) || l.strong.has(x));
-      const phrase = core.join(' ');
-      if (
-        /\b(?:do not use|dont use|delete me|test account|test company|sample account|sample company|demo account|dummy account)\b/.test(
-          phrase,
-        ) ||
-        /^(?:test|demo|dummy|sample|muster|beispiel)(?:firma|company|corp|account|kunde|konto|unternehmen)$/.test(
-          phrase,
-        )
-      ) {
+      const verdict = companyVerdict(v.value);
+      if (verdict === 'self-named') {
         hits.push({
           field: v.field,
           evidence: quote(v.value),
           message: `${v.field} "${quote(v.value)}" names itself a test or throw-away record`,
           weight: 0.75,
         });
-      } else if (core.length === 1 && NEVER_REAL.has(core[0]!)) {
+      } else if (verdict === 'never-real') {
         hits.push({
           field: v.field,
           evidence: quote(v.value),
           message: `${v.field} "${quote(v.value)}" is a throw-away word no registered company uses`,
           weight: 0.6,
         });
-      } else if (core.length === 2 && core[1] === 'account' && view.object === 'Account') {
+      } else if (verdict === 'named-after-type') {
         hits.push({
           field: v.field,
           evidence: quote(v.value),
           message: `${v.field} "${quote(v.value)}" is named after the record type, as records created to try a feature are`,
           weight: 0.4,
         });
-      } else if (core.length === 1 && l.strong.has(core[0]!)) {
+      } else if (verdict === 'word' || verdict === 'word-legal') {
+        const hasLegal = verdict === 'word-legal';
         hits.push({
           field: v.field,
           evidence: quote(v.value),
@@ -193,7 +229,7 @@ export const placeholderToken: RecordRule = {
             : `${v.field} is the placeholder word "${quote(v.value)}"`,
           weight: hasLegal ? 0.2 : 0.6,
         });
-      } else if (allPlaceholder && hasWeak && core.length > 1) {
+      } else if (verdict === 'all-placeholder') {
         hits.push({
           field: v.field,
           evidence: quote(v.value),
@@ -204,11 +240,7 @@ export const placeholderToken: RecordRule = {
     }
 
     for (const v of view.all('title')) {
-      if (
-        fold(v.value)
-          .split(' ')
-          .every((x) => l.strong.has(x))
-      ) {
+      if (l.titlePlaceholder(v.value)) {
         hits.push({
           field: v.field,
           evidence: quote(v.value),
