@@ -1,6 +1,6 @@
 import { ex, type Hit, type RecordRule } from '../rule.js';
 import type { Reference } from '../reference.js';
-import { emailDomain, fold, quote, websiteHost } from '../text.js';
+import { emailDomain, fold, perValue, quote, websiteHost } from '../text.js';
 
 interface Index {
   companies: Map<string, string>;
@@ -8,8 +8,7 @@ interface Index {
   domains: Map<string, string>;
   mockaroo: Set<string>;
   names: Record<string, string>;
-  /** [dataset, brand, brand + ' '] */
-  brands: [string, string, string][];
+  companyFacts: (value: string) => { dataset: string | null; brand?: [string, string]; mockaroo: boolean };
 }
 const cache = new WeakMap<object, Index>();
 function index(ref: Reference): Index {
@@ -21,13 +20,26 @@ function index(ref: Reference): Index {
       const k = fold(name);
       people.set(k, [...(people.get(k) ?? []), { dataset, company: fold(company), domain }]);
     }
+    const companies = new Map(s.companies.map(([d, c]) => [fold(c), d]));
+    const mockaroo = new Set(ref.vocabulary().mockarooCompanies.map((c) => c.toLowerCase()));
+    const brands = s.brandPrefixes.map(([d, b]) => [d, b, `${b} `] as const);
     i = {
-      companies: new Map(s.companies.map(([d, c]) => [fold(c), d])),
+      companies,
       people,
       domains: new Map(s.emailDomains.map(([d, dom]) => [dom, d])),
-      mockaroo: new Set(ref.vocabulary().mockarooCompanies.map((c) => c.toLowerCase())),
+      mockaroo,
       names: s.datasets,
-      brands: s.brandPrefixes.map(([d, b]) => [d, b, `${b} `] as [string, string, string]),
+      // Company values repeat from record to record: what the index says of one is worked out once.
+      companyFacts: perValue((value) => {
+        const key = fold(value);
+        const dataset = companies.get(key) ?? null;
+        const brand = dataset ? undefined : brands.find(([, , prefix]) => key.startsWith(prefix));
+        return {
+          dataset,
+          brand: brand ? ([brand[0], brand[1]] as [string, string]) : undefined,
+          mockaroo: /^[A-Z][a-z]+$/.test(value.trim()) && mockaroo.has(key),
+        };
+      }),
     };
     cache.set(s, i);
   }
@@ -56,13 +68,12 @@ export const knownSampleData: RecordRule = {
     const full =
       (firstFold && lastFold ? `${firstFold} ${lastFold}` : firstFold || lastFold) ||
       fold(view.first('fullName')?.value ?? '');
-    const domains = view
-      .all('email')
-      .map((v) => emailDomain(v.value))
-      .filter((d): d is string => !!d);
-
     const person = full ? idx.people.get(full) : undefined;
     if (person) {
+      const domains = view
+        .all('email')
+        .map((v) => emailDomain(v.value))
+        .filter((d): d is string => !!d);
       const match = person.find(
         (p) => (companyKey && p.company === companyKey) || (p.domain && domains.includes(p.domain)),
       );
@@ -76,8 +87,9 @@ export const knownSampleData: RecordRule = {
         return hits;
       }
     }
-    if (company && idx.companies.has(companyKey)) {
-      const d = idx.companies.get(companyKey)!;
+    const facts = company ? idx.companyFacts(company.value) : null;
+    if (company && facts!.dataset) {
+      const d = facts!.dataset;
       hits.push({
         field: company.field,
         evidence: quote(company.value),
@@ -85,10 +97,7 @@ export const knownSampleData: RecordRule = {
         weight: view.object === 'Account' ? 0.6 : 0.45,
       });
     }
-    const brand =
-      company && !idx.companies.has(companyKey)
-        ? idx.brands.find(([, , prefix]) => companyKey.startsWith(prefix))
-        : undefined;
+    const brand = facts?.brand;
     if (company && brand) {
       hits.push({
         field: company.field,
@@ -97,7 +106,7 @@ export const knownSampleData: RecordRule = {
         weight: 0.45,
       });
     }
-    if (company && /^[A-Z][a-z]+$/.test(company.value.trim()) && idx.mockaroo.has(companyKey)) {
+    if (company && facts!.mockaroo) {
       hits.push({
         field: company.field,
         evidence: quote(company.value),
@@ -105,16 +114,18 @@ export const knownSampleData: RecordRule = {
         weight: 0.5,
       });
     }
-    for (const v of [...view.all('email'), ...view.all('website')]) {
-      const host = v.field.toLowerCase().includes('web') ? websiteHost(v.value) : emailDomain(v.value);
-      if (host && idx.domains.has(host)) {
-        const d = idx.domains.get(host)!;
-        hits.push({
-          field: v.field,
-          evidence: quote(v.value),
-          message: `${v.field} uses ${host}, a domain of the ${idx.names[d] ?? d}`,
-          weight: 0.9,
-        });
+    for (const role of ['email', 'website'] as const) {
+      for (const v of view.all(role)) {
+        const host = v.field.toLowerCase().includes('web') ? websiteHost(v.value) : emailDomain(v.value);
+        if (host && idx.domains.has(host)) {
+          const d = idx.domains.get(host)!;
+          hits.push({
+            field: v.field,
+            evidence: quote(v.value),
+            message: `${v.field} uses ${host}, a domain of the ${idx.names[d] ?? d}`,
+            weight: 0.9,
+          });
+        }
       }
     }
     return hits;
