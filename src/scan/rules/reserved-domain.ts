@@ -1,5 +1,32 @@
 import { ex, type Hit, type RecordRule } from '../rule.js';
-import { emailDomain, quote, websiteHost } from '../text.js';
+import type { Reference } from '../reference.js';
+import { emailDomain, perValue, quote, websiteHost } from '../text.js';
+
+interface Verdict {
+  kind: 'tld' | 'domain' | null;
+  tld: string;
+}
+
+/** What RFC 2606/6761 say of a host, worked out once per distinct host (hosts repeat: companies, mail providers). */
+const judges = new WeakMap<object, (host: string) => Verdict>();
+function judgeOf(ref: Reference): (host: string) => Verdict {
+  const reserved = ref.reserved();
+  let j = judges.get(reserved);
+  if (!j) {
+    const { tlds, domains } = reserved;
+    j = perValue((host: string): Verdict => {
+      const labels = host.split('.');
+      const tld = labels[labels.length - 1]!;
+      // `.invalid` appended to a real address is the sandbox marker; that rule explains it better.
+      if (tld === 'invalid' && labels.length > 2) return { kind: null, tld };
+      if (tlds.includes(tld) || host === 'localhost') return { kind: 'tld', tld };
+      if (domains.some((d) => host === d || host.endsWith(`.${d}`))) return { kind: 'domain', tld };
+      return { kind: null, tld };
+    });
+    judges.set(reserved, j);
+  }
+  return j;
+}
 
 /** Email, website or username domains reserved by RFC 2606/6761: no real person or company can use them. */
 export const reservedDomain: RecordRule = {
@@ -8,22 +35,19 @@ export const reservedDomain: RecordRule = {
   why: 'Domains reserved for documentation and testing (RFC 2606, RFC 6761) cannot belong to a real customer.',
   maxWeight: 0.95,
   check(view, ref) {
-    const { tlds, domains } = ref.reserved();
+    const verdictOf = judgeOf(ref);
     const hits: Hit[] = [];
     const test = (field: string, value: string, host: string | null) => {
       if (!host) return;
-      const labels = host.split('.');
-      const tld = labels[labels.length - 1]!;
-      // `.invalid` appended to a real address is the sandbox marker; that rule explains it better.
-      if (tld === 'invalid' && labels.length > 2) return;
-      if (tlds.includes(tld) || host === 'localhost') {
+      const v = verdictOf(host);
+      if (v.kind === 'tld') {
         hits.push({
           field,
           evidence: quote(value),
-          message: `${field} uses the top-level domain .${tld}, reserved for testing and documentation by RFC 2606/6761`,
+          message: `${field} uses the top-level domain .${v.tld}, reserved for testing and documentation by RFC 2606/6761`,
           weight: 0.95,
         });
-      } else if (domains.some((d) => host === d || host.endsWith(`.${d}`))) {
+      } else if (v.kind === 'domain') {
         hits.push({
           field,
           evidence: quote(value),

@@ -12,11 +12,10 @@ export const sandboxMarker: RecordRule = {
   maxWeight: 0.95,
   check(view) {
     const hits: Hit[] = [];
-    for (const v of [...view.all('email'), ...view.all('username')]) {
-      const host = emailDomain(v.value);
-      if (!host) continue;
-      const labels = host.split('.');
-      if (labels.length > 2 && labels[labels.length - 1] === 'invalid') {
+    for (const role of ['email', 'username'] as const) {
+      for (const v of view.all(role)) {
+        const host = emailDomain(v.value);
+        if (!host?.endsWith('.invalid') || host.split('.').length <= 2) continue;
         hits.push({
           field: v.field,
           evidence: quote(v.value),
