@@ -1,5 +1,6 @@
 import { ex, type Hit, type RecordRule } from '../rule.js';
 import { emailDomain, emailLocal, fold, quote } from '../text.js';
+import { latin } from './email-name-mismatch.js';
 
 /**
  * Addresses built from the record's own name the way generators do: `Braeden.Luettgen71@hotmail.com` (capitalised
@@ -25,7 +26,10 @@ export const freemailNamePattern: RecordRule = {
       const domain = emailDomain(v.value);
       if (!local || !domain || !ref.freeMail().has(domain)) continue;
       const m = /^(\p{Lu}[\p{L}'-]*)[._](\p{Lu}[\p{L}'-]*)(\d{0,3})$/u.exec(local);
-      if (m && strip(m[1]!) === strip(first) && strip(m[2]!) === strip(last) && fold(first) !== fold(last)) {
+      // The name as written, or transliterated (`Natan.Teterin38@ya.ru` for Натан Тетерин).
+      const same = (part: string, name: string) =>
+        strip(part) === strip(name) || part.toLowerCase() === latin(name).replace(/ /g, '');
+      if (m && same(m[1]!, first) && same(m[2]!, last) && fold(first) !== fold(last)) {
         hits.push({
           field: v.field,
           evidence: quote(v.value),
@@ -37,7 +41,10 @@ export const freemailNamePattern: RecordRule = {
     return hits;
   },
   examples: {
-    fires: [ex('Contact', { FirstName: 'Braeden', LastName: 'Luettgen', Email: 'Braeden.Luettgen71@hotmail.com' })],
+    fires: [
+      ex('Contact', { FirstName: 'Braeden', LastName: 'Luettgen', Email: 'Braeden.Luettgen71@hotmail.com' }),
+      ex('Contact', { FirstName: 'Натан', LastName: 'Тетерин', Email: 'Natan.Teterin38@ya.ru' }),
+    ],
     quiet: [
       ex('Contact', { FirstName: 'Isabelle', LastName: 'Rauch', Email: 'Isabelle.Rauch@assemblee-nationale.fr' }),
       ex('Contact', { FirstName: 'Anna', LastName: 'Berg', Email: 'anna.berg@gmail.com' }),

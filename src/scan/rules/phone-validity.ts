@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { ex, type Hit, type RecordRule } from '../rule.js';
 import { digitsOf, quote } from '../text.js';
+import { inferredCountry } from './region-mismatch.js';
 
 // Overseas territories dial like their country (a French address with a Réunion number is coherent).
 const TERRITORIES: Record<string, string[]> = {
@@ -44,8 +45,10 @@ export const phoneValidity: RecordRule = {
     const hits: Hit[] = [];
     let region = view.country;
     if (!region) {
-      const state = view.addresses.find((a) => a.state)?.state;
-      if (state && ref.subdivisions(state.value).some((s) => s.country === 'US')) region = 'US';
+      // No country: a region of one country names it (`Bremen`); a US state name wins a tie (`Georgia`).
+      const a = view.addresses.find((x) => x.state);
+      if (a) region = inferredCountry(a, ref);
+      if (!region && a && ref.subdivisions(a.state!.value).some((s) => s.country === 'US')) region = 'US';
     }
     for (const v of view.all('phone')) {
       const raw = v.value.replace(/\s*(?:x|ext\.?|extension|#)\s*\d+\s*$/i, '').trim();

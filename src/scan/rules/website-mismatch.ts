@@ -46,7 +46,8 @@ const SLD = new Set([
   'nom',
 ]);
 
-function related(label: string, company: string): boolean {
+/** Whether a domain label shares a word, a word's first four letters or an acronym with a company name. */
+export function related(label: string, company: string): boolean {
   const words = fold(company).split(' ').filter(Boolean);
   const flat = label.replace(/[^a-z0-9]/g, '');
   if (!flat) return true;
