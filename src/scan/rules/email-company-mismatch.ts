@@ -1,10 +1,16 @@
 import { ex, type Hit, type RecordRule } from '../rule.js';
-import { emailDomain, fold, quote } from '../text.js';
+import { emailDomain, fold, perValue, quote } from '../text.js';
 import { related } from './website-mismatch.js';
 
 /** Generic top-level domains a generator picks from; rare for real businesses: `.biz`, `.info`, `.name`. */
 const RARE_TLD = new Set(['biz', 'info', 'name']);
 const GENERIC_TLD = new Set(['com', 'net', 'org', 'co', 'io']);
+
+/** Whether a domain label and a company name are related, per distinct pair (both repeat from record to record). */
+const relatedTo = perValue((pair: string) => {
+  const cut = pair.indexOf('\u0001');
+  return related(pair.slice(0, cut), pair.slice(cut + 1));
+});
 
 /**
  * A person's work e-mail at a generic-TLD domain that shares nothing with their company or their own name
@@ -21,7 +27,6 @@ export const emailCompanyMismatch: RecordRule = {
     const hits: Hit[] = [];
     const company = view.first('company');
     if (!company || !company.value.trim()) return hits;
-    const person = `${view.first('firstName')?.value ?? ''} ${view.first('lastName')?.value ?? ''}`;
     for (const v of view.all('email')) {
       const domain = emailDomain(v.value);
       if (!domain || ref.freeMail().has(domain) || ref.disposable().has(domain)) continue;
@@ -30,8 +35,9 @@ export const emailCompanyMismatch: RecordRule = {
       const [label, tld] = labels as [string, string];
       const rare = RARE_TLD.has(tld);
       if (!rare && !GENERIC_TLD.has(tld)) continue;
-      if (label.length < 3 || related(label, company.value) || (fold(person).trim() && related(label, person)))
-        continue;
+      if (label.length < 3 || relatedTo(`${label}\u0001${company.value}`)) continue;
+      const person = `${view.first('firstName')?.value ?? ''} ${view.first('lastName')?.value ?? ''}`;
+      if (fold(person).trim() && related(label, person)) continue;
       hits.push({
         field: `${v.field}+${company.field}`,
         evidence: quote(`${v.value} / ${company.value}`),
