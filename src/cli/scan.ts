@@ -98,7 +98,7 @@ export function buildScanCommand(
     .addOption(
       new Option(
         '--jobs <n>',
-        'worker threads (default 1: on 2 cores, 2 workers measured slower than 1, see docs/benchmarks.md; config scan.jobs)',
+        'worker threads that split the file between them (default 1: each holds its own reference data, about twice the memory for 2; docs/benchmarks.md; config scan.jobs)',
       ).argParser(parseJobs),
     )
     .option('--org', 'scan live org records instead of files (needs --object)')
