@@ -24,7 +24,12 @@ import { registerEmulator } from './cli/emulator.js';
 /** The exit-code table: the one place errors become exit codes (architecture.md). */
 export const EXIT_CODES = [
   { code: 0, name: 'ok', meaning: 'success (also: a scan that found nothing at or above --fail-on)' },
-  { code: 1, name: 'findings', meaning: 'scan findings at or above --fail-on (also: a drill missed a canary)' },
+  {
+    code: 1,
+    name: 'findings',
+    meaning:
+      'scan findings at or above --fail-on (also: a drill missed a canary; verify --fail-on-change found differences)',
+  },
   {
     code: 2,
     name: 'usage',

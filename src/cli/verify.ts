@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { Context } from './context.js';
 import { emit } from './output.js';
-import { IntegrityError, UsageError } from '../errors.js';
+import { FindingsFound, IntegrityError, UsageError } from '../errors.js';
 import { addOrgFlags, type OrgFlags } from '../org/connect.js';
 import {
   verifyManifest,
@@ -15,6 +15,7 @@ interface VerifyFlags extends OrgFlags {
   file?: string;
   manifest?: string;
   bulk?: boolean;
+  failOnChange?: boolean;
 }
 
 function renderSnapshot(r: SnapshotVerifyResult): string {
@@ -48,7 +49,8 @@ export function registerVerify(program: Command, ctxFor: (cmd: Command) => Conte
       .option('--snapshot <id>', 'snapshot to compare with (the org, or --file)')
       .option('--file <export>', 'an export (CSV or .jsonl) to compare, or the file a --manifest describes')
       .option('--manifest <file>', 'check --file against this manifest (sha256 and row count)')
-      .option('--bulk', 'read the org through a Bulk API 2.0 query (large objects)'),
+      .option('--bulk', 'read the org through a Bulk API 2.0 query (large objects)')
+      .option('--fail-on-change', 'exit 1 when the org or file differs from the snapshot (for CI)'),
   ).action(async (flags: VerifyFlags, cmd: Command) => {
     const ctx = ctxFor(cmd);
     if (flags.manifest) {
@@ -63,5 +65,11 @@ export function registerVerify(program: Command, ctxFor: (cmd: Command) => Conte
       throw new UsageError('verify: give --snapshot <id> (with or without --file), or --file with --manifest');
     const r = await verifySnapshot(ctx, { snapshot: flags.snapshot, file: flags.file, org: flags, bulk: flags.bulk });
     emit(ctx, r, renderSnapshot);
+    if (flags.failOnChange && !r.ok) {
+      const c = r.counts;
+      throw new FindingsFound(
+        `${r.against} differs from ${r.snapshotId}: ${c.changed} changed, ${c.added} added, ${c.deleted} deleted`,
+      );
+    }
   });
 }

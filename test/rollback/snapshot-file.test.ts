@@ -76,6 +76,19 @@ describe('snapshot from an export file', () => {
     expect(v.deleted).toEqual(['003000000000003AAA']);
     const log = JSON.parse((await runCli(['--json', 'audit', 'log', '--kind', 'verify.completed'], { cwd })).stdout);
     expect(log[0].payload.counts).toEqual(v.counts);
+
+    // For CI: --fail-on-change exits 1 on differences (the result is still printed), 0 when there are none.
+    const failing = await runCli(
+      ['--json', 'verify', '--snapshot', snap.id, '--file', 'later.csv', '--fail-on-change'],
+      {
+        cwd,
+      },
+    );
+    expect(failing.code).toBe(1);
+    expect(JSON.parse(failing.stdout).counts).toEqual(v.counts);
+    expect(failing.stderr).toMatch(/differs from .*1 changed, 1 added, 1 deleted/);
+    const same = await runCli(['verify', '--snapshot', snap.id, '--file', 'export.csv', '--fail-on-change'], { cwd });
+    expect(same.code).toBe(0);
   });
 
   it('a malformed export names the file and line and exits 2, leaving no complete snapshot', async () => {
