@@ -161,6 +161,8 @@ const OTHER_LANGS = (
 
 function buildReference(today: string): Reference {
   const regions = once(() => readJson<Regions>('regions.json'));
+  /** [local name, ISO country, name in the gazetteer] (data/scan/city-endonyms.json). */
+  const endonyms = once(() => readJson<{ aliases: [string, string, string][] }>('city-endonyms.json').aliases);
 
   const countryIndex = once(() => {
     const countries = require('i18n-iso-countries') as {
@@ -218,6 +220,14 @@ function buildReference(today: string): Reference {
       };
       add(c.name, p);
       if (c.altName) for (const alt of c.altName.split(',')) add(alt, p);
+    }
+    // Local names the gazetteer lacks (`München`, `Milano`): filed like the largest town of that name in that country.
+    for (const [local, country, name] of endonyms()) {
+      const best = index
+        .peek(fold(name))
+        .filter((p) => p.country === country)
+        .sort((x, y) => y.population - x.population)[0];
+      if (best) add(local, best);
     }
     // The index is all we need: let the package's 135k-entry array be collected. Removing it from the require
     // cache is not enough (the requiring module still lists it as a child): empty the array itself (40 MB).
@@ -280,6 +290,9 @@ function buildReference(today: string): Reference {
       // `Washington, D.C.`, `Haag (Rheintal)`, `Adliswil / Adliswil (Stadtkern)`: also file the plain town name.
       const plain = name.split(/\s*[,(/]/)[0]!;
       if (plain !== name) add(plain, country, code);
+    }
+    for (const [local, country, name] of endonyms()) {
+      for (const s of index.peek(fold(name))) if (s.country === country) add(local, country, s.code);
     }
     delete require.cache[require.resolve('country-state-city/lib/cjs/assets/city.json')];
     cities.length = 0;

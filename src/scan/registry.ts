@@ -79,4 +79,4 @@ export const defaultPopulationRules: readonly PopulationRule[] = [
 ];
 
 /** Bumped when rules or their weights change, so baselines and evidence say which rules judged. */
-export const RULES_VERSION = '2026.11.27-3';
+export const RULES_VERSION = '2026.11.27-4';

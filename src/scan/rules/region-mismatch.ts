@@ -152,6 +152,9 @@ function stateCodes(a: Address, ref: Reference, country: string): string[] {
     .map((s) => s.code);
 }
 
+/** Countries whose subdivision codes the gazetteer indexes as written in addresses (see reference.ts). */
+const SHORT_CODE_COUNTRIES = new Set(['US', 'CA', 'AU']);
+
 /** The address checks: a pure function of the address's fields and values, so worked out once per distinct address. */
 function addressHitsUncached(a: Address, ref: Reference): Hit[] {
   const hits: Hit[] = [];
@@ -161,7 +164,11 @@ function addressHitsUncached(a: Address, ref: Reference): Hit[] {
     const stateIsCountry = ref.countryCode(a.state.value);
     // A name that many countries give a region (`Central Province`, `Northern Region`) says nothing.
     const generic = new Set(subs.map((s) => s.country)).size > 2;
-    if (subs.length && !generic && !subs.some((s) => s.country === cc) && !stateIsCountry) {
+    // A short code (`MI`, `CA`, `PA`) is indexed for the countries that write their states that way (US, CA, AU),
+    // but Italian provinces, Swiss cantons and Brazilian states are written the same way: `MI` with Italy is Milano,
+    // not Michigan. Short codes are judged only where they are the local way of writing a region.
+    const foreignCode = /^[A-Za-z]{1,3}$/.test(a.state.value.trim()) && !SHORT_CODE_COUNTRIES.has(cc);
+    if (subs.length && !generic && !foreignCode && !subs.some((s) => s.country === cc) && !stateIsCountry) {
       const where = [...new Set(subs.map((s) => s.country))].slice(0, 3).join('/');
       hits.push({
         field: `${a.state.field}+${a.country!.field}`,
