@@ -10,7 +10,7 @@ import { parseDescribe } from './jsforce-client.js';
 import { OrgApiError } from './errors.js';
 import { UsageError } from '../errors.js';
 import { normalizeRecord, type Rec, type SfValue } from '../rollback/records.js';
-import type { HistoryRow, ScopedRecord } from '../rollback/plan.js';
+import { BULK_QUERY_CALLS, type HistoryRow, type ScopedRecord } from '../rollback/plan.js';
 
 /**
  * Rollback-specific reads over the OrgClient: which records an integration created or changed in a window, their
@@ -78,8 +78,6 @@ export async function describeObject(client: OrgClient, object: string): Promise
   }
 }
 
-/** A Bulk 2.0 query as lockout runs it: create, one poll (or more while the org works), one result page; kept. */
-export const BULK_QUERY_CALLS = 3;
 /** Records per REST query page (the maximum `batchSize`). */
 export const REST_PAGE = 2000;
 /** Result rows per Bulk 2.0 query page (`maxRecords`): large, so that a rollback's reads arrive in one page. */

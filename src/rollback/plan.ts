@@ -422,8 +422,8 @@ export interface CallEstimate {
   mode: Record<string, 'collections' | 'bulk'>;
 }
 
-/** Calls of one Bulk 2.0 query (create, one poll, one result page): org/rollback-io.ts BULK_QUERY_CALLS. */
-const VERIFY_BULK_QUERY_CALLS = 3;
+/** A Bulk 2.0 query as lockout runs it: create, one poll (or more while the org works), one result page; kept. */
+export const BULK_QUERY_CALLS = 3;
 
 /**
  * API calls the apply needs: per object and operation, ceil(n/200) Collections calls, or one Bulk 2.0 job
@@ -463,7 +463,7 @@ export function estimateCalls(
   let verify = 0;
   for (const n of objects.values()) {
     const byId = Math.ceil(n / (opts.verifyBatch ?? 2000));
-    verify += byId > VERIFY_BULK_QUERY_CALLS ? VERIFY_BULK_QUERY_CALLS : byId;
+    verify += byId > BULK_QUERY_CALLS ? BULK_QUERY_CALLS : byId;
   }
   return { collections, bulk, verify, total: collections + bulk + verify, naive, mode };
 }
