@@ -122,70 +122,50 @@ export class CsvSplitter {
       let p = pos;
       let loneCr = false;
       for (;;) {
+        let value = '';
+        let k = p; // the field's end: its delimiter, or the end of the input
         if (p < n && s[p]! === QUOTE) {
           // Quoted field: up to the next quote that is not doubled.
           let from = p + 1;
           let q = from;
-          let value = '';
           for (;;) {
-            const k = s.indexOf(QUOTE, q);
-            if (k === -1 || (k + 1 >= n && !end)) {
+            const close = s.indexOf(QUOTE, q);
+            if (close === -1 || (close + 1 >= n && !end)) {
               if (end) throw new CsvError(line, CSV_PROBLEMS.unclosed);
               break record;
             }
-            if (k + 1 < n && s[k + 1]! === QUOTE) {
-              value += text(from, k + 1);
-              q = k + 2;
+            if (close + 1 < n && s[close + 1]! === QUOTE) {
+              value += text(from, close + 1);
+              q = close + 2;
               from = q;
               continue;
             }
-            value += text(from, k);
-            p = k + 1;
+            value += text(from, close);
+            k = close + 1;
             break;
           }
-          rec.push(value);
-          if (p >= n) break; // end of input (only reached when `end`)
-          const c = s[p]!;
-          if (c === COMMA) {
-            p += 1;
-            continue;
+          if (k < n && s[k]! !== COMMA && s[k]! !== LF && s[k]! !== CR) {
+            throw new CsvError(line + countLf(s, start, k), CSV_PROBLEMS.afterQuote);
           }
-          if (c === LF) {
-            p += 1;
-            break;
+        } else {
+          // Unquoted field: up to the next comma or line end.
+          while (k < n) {
+            const c = s[k]!;
+            if (c === COMMA || c === LF || c === CR) break;
+            if (c === QUOTE) throw new CsvError(line + countLf(s, start, k), CSV_PROBLEMS.quoteInField);
+            k += 1;
           }
-          if (c === CR) {
-            if (p + 1 >= n && !end) break record;
-            if (p + 1 < n && s[p + 1]! === LF) p += 2;
-            else {
-              p += 1;
-              loneCr = true;
-            }
-            break;
-          }
-          throw new CsvError(line + countLf(s, start, p), CSV_PROBLEMS.afterQuote);
+          if (k >= n && !end) break record;
+          value = text(p, k);
         }
-        // Unquoted field: up to the next comma or line end.
-        let k = p;
-        while (k < n) {
-          const c = s[k]!;
-          if (c === COMMA || c === LF || c === CR) break;
-          if (c === QUOTE) throw new CsvError(line + countLf(s, start, k), CSV_PROBLEMS.quoteInField);
-          k += 1;
-        }
-        if (k >= n && !end) break record;
-        rec.push(text(p, k));
+        rec.push(value);
         if (k >= n) {
-          p = k;
+          p = k; // end of input (only reached when `end`)
           break;
         }
         const c = s[k]!;
         if (c === COMMA) {
           p = k + 1;
-          if (p >= n && end) {
-            rec.push('');
-            break;
-          }
           continue;
         }
         if (c === LF) {

@@ -303,15 +303,14 @@ export async function runScan(
           lines = [];
           await submit(batch);
         };
-        const startHeader = (first: readonly (string | null)[] | undefined) => {
-          header = [...src.header!()];
-          if (!object) {
-            const idCol = header.findIndex((h) => h.toLowerCase() === 'id');
-            object = detectObject(idCol >= 0 ? { Id: first?.[idCol] ?? null } : {}, objectFromLabel(src.label));
-          }
-        };
         const submitRows = async (b: { rows: (string | null)[][]; lines: number[] }) => {
-          if (!header) startHeader(b.rows[0]);
+          if (!header) {
+            header = [...src.header!()];
+            if (!object) {
+              const idCol = header.findIndex((h) => h.toLowerCase() === 'id');
+              object = detectObject(idCol >= 0 ? { Id: b.rows[0]?.[idCol] ?? null } : {}, objectFromLabel(src.label));
+            }
+          }
           for (let i = 0; i < b.rows.length; i += BATCH_ROWS) {
             const whole = i === 0 && b.rows.length <= BATCH_ROWS;
             await submit({
@@ -331,7 +330,7 @@ export async function runScan(
           for await (const piece of src.pieces!) {
             if ('rows' in piece) await submitRows(piece);
             else {
-              if (!header) startHeader(undefined);
+              // Byte pieces come after the first rows (see csvSource), so the header and object are known.
               await submit({
                 seq: seq++,
                 file: src.label,
@@ -384,7 +383,6 @@ export async function runScan(
           if (rows.length >= BATCH) await flush();
         }
         await flush();
-        if (viaPieces) ordinal = sourceRows;
         const stats = src.stats?.();
         recordsSkipped += stats?.skipped ?? 0;
         inputs.push({

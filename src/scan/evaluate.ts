@@ -25,8 +25,6 @@ export interface Batch {
 
 /** A record worth keeping: it has record-level reasons or belongs to a tracked cohort. */
 export interface BatchCandidate {
-  /** Index of the row in the batch. */
-  i: number;
   /** Input line of the record. */
   line: number;
   /** The record's values in header order, when the evaluator keeps rows (`--format csv`). */
@@ -150,7 +148,6 @@ export function evaluateBatch(batch: Batch, ev: Evaluator, layouts = new Map<str
     }
     if (keep) {
       candidates.push({
-        i,
         line: batch.lines[i]!,
         ...(ev.keepRows ? { values: row } : {}),
         id,

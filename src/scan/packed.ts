@@ -43,10 +43,6 @@ export class PackedIndexBuilder<T> {
     return (this.byKey.get(key) ?? EMPTY).map((v) => this.values[v]!);
   }
 
-  get size(): number {
-    return this.byKey.size;
-  }
-
   pack(): PackedIndex<T> {
     return new PackedIndex(this.byKey, this.values);
   }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { collect } from './gc.js';
 import { PackedIndexBuilder } from './packed.js';
-import { fold } from './text.js';
+import { fold, perValue } from './text.js';
 
 /**
  * Reference data for the rules, loaded lazily and once per process: only what an enabled rule asks for is read.
@@ -20,23 +20,6 @@ function once<T>(load: () => T): () => T {
       loaded = true;
     }
     return value as T;
-  };
-}
-
-/**
- * A lookup by value with a bounded cache: place, country and region values repeat from record to record, so most
- * lookups skip folding. The cache is emptied when full (bounded memory; no LRU bookkeeping per hit).
- */
-function cached<T>(lookup: (value: string) => T, size = 4096): (value: string) => T {
-  const cache = new Map<string, T>();
-  return (value) => {
-    let r = cache.get(value);
-    if (r === undefined && !cache.has(value)) {
-      r = lookup(value);
-      if (cache.size >= size) cache.clear();
-      cache.set(value, r);
-    }
-    return r as T;
   };
 }
 
@@ -151,6 +134,12 @@ export interface Reference {
   /** Whether country-state-city files towns under this subdivision (its top level for towns), so they compare. */
   townLevel(country: string, code: string): boolean;
 }
+
+/**
+ * Lookups by value (place, country and region values repeat from record to record, so most skip folding), with
+ * the bounded per-value memory rules use (emptied when full).
+ */
+const lookupCache = <T>(lookup: (value: string) => T) => perValue(lookup, 4096);
 
 const LANGS = ['en', 'de', 'fr', 'es', 'it', 'pt', 'nl'];
 /** The other languages of i18n-iso-countries whose names are indexed (second priority). */
@@ -316,13 +305,13 @@ function buildReference(today: string): Reference {
     freeMail: once(() => new Set(readList('free-mail.txt'))),
     disposable: once(() => new Set(require('disposable-email-domains') as string[])),
     tlds: once(() => new Set((require('tlds') as string[]).map((t) => t.toLowerCase()))),
-    places: cached((name) => placeIndex().get(fold(name)) ?? []),
-    countryCode: cached((value) => {
+    places: lookupCache((name) => placeIndex().get(fold(name)) ?? []),
+    countryCode: lookupCache((value) => {
       const v = value.trim();
       if (!v) return null;
       return countryIndex().get(fold(v)) ?? null;
     }),
-    subdivisions: cached((value) => {
+    subdivisions: lookupCache((value) => {
       const key = fold(value);
       const found = subdivisionIndex().get(key);
       if (found) return found;
@@ -331,7 +320,7 @@ function buildReference(today: string): Reference {
     }),
     zipStates: (code) => zip3()[code.trim().slice(0, 3)] ?? null,
     today: () => today,
-    townRegions: cached((name) => townIndex().index.get(fold(name)) ?? []),
+    townRegions: lookupCache((name) => townIndex().index.get(fold(name)) ?? []),
     townLevel: (country, code) => townIndex().levels.has(`${country}|${code}`),
   };
 }

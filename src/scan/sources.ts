@@ -43,14 +43,14 @@ export const badInput = (file: string, line: number | string, message: string): 
     hint: 'fix the file, or pass --skip-bad-rows to skip malformed rows',
   });
 
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
 /**
  * Bytes -> validated UTF-8 text: counts lines, and stops on bytes that are not UTF-8 or on NUL bytes (a binary
  * file), naming the line. A leading BOM is dropped. Decoding goes through Buffer#toString rather than
  * TextDecoder: TextDecoder returns two-byte strings even for Latin-1 text, and every rule's string operation
  * (toLowerCase, regular expressions) then runs on the slower representation.
  */
-const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
-
 class Utf8Check extends Transform {
   lines = 1;
   private tail: Buffer | null = null;
@@ -126,7 +126,7 @@ function rawStream(file: string, stdin?: Readable, cwd?: string): Readable {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  return createReadStream(at, { highWaterMark: 1 << 16 });
+  return createReadStream(at);
 }
 
 /** Open text of an input: raw bytes hashed, gunzipped for `.gz`, validated as UTF-8. */
@@ -271,7 +271,8 @@ export function csvSource(file: string, opts: FileSourceOptions = {}): ScanSourc
       }
       const out = take(chunk, false);
       if (out.rows.length) yield out;
-      if (cut && splitter.header && !splitter.crOnly) cutter = splitter.cutter();
+      // Hand over once a data row has been split here: the engine detects the object from the first record's Id.
+      if (cut && rows > 0 && !splitter.crOnly) cutter = splitter.cutter();
     }
     if (cutter) {
       const piece = named(() => cutter!.push(Buffer.alloc(0), true));

@@ -42,6 +42,16 @@ function foldUncached(s: string): string {
     .trim();
 }
 
+/**
+ * `fold` of values joined by spaces (`fold(first + ' ' + last)`), from the folded values: fold turns every run of
+ * non-letters into one space, so the folded parts joined are the same string, and each part's fold is remembered.
+ */
+export const foldJoin = (...values: string[]): string =>
+  values
+    .map(fold)
+    .filter((v) => v !== '')
+    .join(' ');
+
 /** Words of a value after folding. */
 export const words = (s: string): string[] => (s ? fold(s).split(' ').filter(Boolean) : []);
 

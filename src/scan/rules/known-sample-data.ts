@@ -1,6 +1,6 @@
 import { ex, type Hit, type RecordRule } from '../rule.js';
 import type { Reference } from '../reference.js';
-import { emailDomain, fold, perValue, quote, websiteHost } from '../text.js';
+import { emailDomain, fold, foldJoin, perValue, quote, websiteHost } from '../text.js';
 
 interface Index {
   companies: Map<string, string>;
@@ -62,12 +62,7 @@ export const knownSampleData: RecordRule = {
     const companyKey = company ? fold(company.value) : '';
     const first = view.first('firstName')?.value ?? '';
     const last = view.first('lastName')?.value ?? '';
-    // fold("first last") is the folded parts joined: fold maps every run of non-letters to one space.
-    const firstFold = first ? fold(first) : '';
-    const lastFold = last ? fold(last) : '';
-    const full =
-      (firstFold && lastFold ? `${firstFold} ${lastFold}` : firstFold || lastFold) ||
-      fold(view.first('fullName')?.value ?? '');
+    const full = foldJoin(first, last) || fold(view.first('fullName')?.value ?? '');
     const person = full ? idx.people.get(full) : undefined;
     if (person) {
       const domains = view

@@ -1,6 +1,6 @@
 import { ex, type Hit, type RecordRule } from '../rule.js';
 import type { Reference } from '../reference.js';
-import { fold, perValue, quote } from '../text.js';
+import { fold, foldJoin, perValue, quote } from '../text.js';
 
 // `Testuser`, `DemoContact`, `TestFirst`: a test word glued to a generic noun (not `Testa` or `Testé`).
 const COMPOUND =
@@ -127,13 +127,9 @@ export const placeholderToken: RecordRule = {
     const firstTok = first ? isToken(first.value) : false;
     const lastTok = last ? isToken(last.value) : false;
 
-    // fold("first last") is the folded parts joined: fold maps every run of non-letters to one space.
-    const firstFold = first ? fold(first.value) : '';
-    const lastFold = last ? fold(last.value) : '';
-    const nameWords = [...firstFold.split(' '), ...lastFold.split(' ')].filter(Boolean);
-    const fullName =
-      (firstFold && lastFold ? `${firstFold} ${lastFold}` : firstFold || lastFold) ||
-      (fullField ? fold(fullField.value) : '');
+    const names = foldJoin(first?.value ?? '', last?.value ?? '');
+    const nameWords = names ? names.split(' ') : [];
+    const fullName = names || (fullField ? fold(fullField.value) : '');
     if (fullName && l.full.has(fullName)) {
       hits.push({
         field: last?.field ?? fullField?.field ?? 'Name',
